@@ -53,7 +53,10 @@ export function anvilBinary(): string {
     const pkg = require.resolve('@foundry-rs/anvil/package.json');
     return join(dirname(pkg), '..', '..', '.bin', 'anvil');
   } catch {
-    throw new DevnetError('ANVIL_NOT_INSTALLED', 'anvil is not installed: run `npm install` at the repository root');
+    throw new DevnetError(
+      'ANVIL_NOT_INSTALLED',
+      'anvil is not installed: run `npm install` at the repository root',
+    );
   }
 }
 
