@@ -6,3 +6,5 @@ export * from './router.ts';
 export * from './engine.ts';
 export * from './share.ts';
 export * from './scheme.ts';
+export * as frost from './frost/index.ts';
+export { FrostScheme, frostEd25519, frostSecp256k1, frostTaproot } from './frost/index.ts';

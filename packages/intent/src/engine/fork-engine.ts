@@ -1,0 +1,242 @@
+// ForkEngine: simulation on a local anvil that forks the upstream RPC at a pinned block.
+//
+// Why (measured; see docs/intent.md): `anvil --fork-url` caches every account and slot it
+// fetches, so once a block's state is warm a simulation is one local round trip (~1 ms) with no
+// upstream calls, and a cold ERC-20 transfer costs ~11 upstream calls. One long-lived anvil per
+// engine is pinned with --fork-block-number; when the upstream head moves, `anvil_reset` re-forks
+// it at the new block (cache dropped: state at the new block may differ). The head is asked of
+// the upstream at most once per `headRefreshMs`, so warm simulations at an unchanged block make
+// no upstream call at all.
+import { type Anvil, startAnvil } from '@cairn/chains';
+import { defaultRegistry } from '../decode/registry.ts';
+import { IntentError } from '../errors.ts';
+import type { SimulationBlock } from '../types.ts';
+import { type RawSimulation, type SimulateOptions, type SimulationEngine, type SimulationInput, withDeadline } from './engine.ts';
+import { JsonRpcClient, redactUrl } from './json-rpc.ts';
+import { CachedStateReader } from './state-reader.ts';
+import { traceCall } from './traced-call.ts';
+
+export interface ForkEngineParameters {
+  /** The chain's RPC (a real node, or a devnet). Never logged with credentials. */
+  upstreamUrl: string;
+  /** Expected chain id; a request for another chain fails with UNSUPPORTED_CHAIN. Default: the upstream's. */
+  chainId?: number;
+  /** Budget of one simulation, including a re-fork (default 10 s). */
+  timeoutMs?: number;
+  /** How long a known upstream head is trusted before asking again (default 1000 ms; 0 = every time). */
+  headRefreshMs?: number;
+  /** Extra anvil arguments. */
+  anvilArgs?: readonly string[];
+}
+
+interface Fork {
+  anvil: Anvil;
+  client: JsonRpcClient;
+  blockNumber: bigint;
+  block?: SimulationBlock;
+  reader: CachedStateReader;
+}
+
+export interface ForkEngineStats {
+  simulations: number;
+  /** anvil processes started. */
+  spawns: number;
+  /** anvil_reset to a new block. */
+  resets: number;
+  /** eth_blockNumber / eth_chainId calls made by the engine itself (anvil's own calls are not counted here). */
+  headChecks: number;
+}
+
+export class ForkEngine implements SimulationEngine {
+  readonly name = 'fork';
+  readonly stats: ForkEngineStats = { simulations: 0, spawns: 0, resets: 0, headChecks: 0 };
+  readonly #params: ForkEngineParameters;
+  readonly #upstream: JsonRpcClient;
+  readonly #timeoutMs: number;
+  #chainId?: Promise<number>;
+  #head?: { number: bigint; at: number };
+  #fork?: Fork;
+  /** Serialises fork switches; simulations wait for it. */
+  #switching: Promise<unknown> = Promise.resolve();
+  #active = 0;
+  #idle: (() => void)[] = [];
+  #closed = false;
+
+  constructor(params: ForkEngineParameters) {
+    this.#params = params;
+    this.#timeoutMs = params.timeoutMs ?? 10_000;
+    this.#upstream = new JsonRpcClient(params.upstreamUrl, this.#timeoutMs);
+  }
+
+  /** The block the fork currently sits on (undefined before the first simulation). */
+  get forkBlock(): bigint | undefined {
+    return this.#fork?.blockNumber;
+  }
+
+  async simulate(input: SimulationInput, options: SimulateOptions = {}): Promise<RawSimulation> {
+    if (this.#closed) throw new IntentError('ENGINE_FAILED', 'the fork engine is closed');
+    const timeoutMs = options.timeoutMs ?? this.#timeoutMs;
+    return withDeadline(this.#simulate(input, timeoutMs), timeoutMs, 'fork simulation');
+  }
+
+  async #simulate(input: SimulationInput, timeoutMs: number): Promise<RawSimulation> {
+    const chainId = await this.#upstreamChainId();
+    if (input.chainId !== chainId) {
+      throw new IntentError('UNSUPPORTED_CHAIN', `this engine simulates chain ${chainId}, not chain ${input.chainId}`);
+    }
+    const target = input.blockNumber ?? (await this.#headBlock());
+    const fork = await this.#acquire(target);
+    try {
+      this.stats.simulations++;
+      const registry = defaultRegistry();
+      const [traced, block] = await Promise.all([
+        traceCall(fork.client, input, 'latest', timeoutMs, (s) => registry.nameOf(s)),
+        this.#blockOf(fork, timeoutMs),
+      ]);
+      return {
+        engine: this.name,
+        status: traced.status,
+        block,
+        gasUsed: traced.gasUsed,
+        returnData: traced.returnData,
+        ...(traced.revertReason !== undefined ? { revertReason: traced.revertReason } : {}),
+        trace: traced.frames,
+        logs: traced.logs,
+        storageChanges: traced.storageChanges,
+        codeChanges: traced.codeChanges,
+        complete: true,
+        reader: fork.reader,
+      };
+    } finally {
+      this.#release();
+    }
+  }
+
+  #upstreamChainId(): Promise<number> {
+    this.#chainId ??= (async () => {
+      this.stats.headChecks++;
+      const id = Number(BigInt(await this.#upstream.request<string>('eth_chainId')));
+      if (this.#params.chainId !== undefined && id !== this.#params.chainId) {
+        throw new IntentError(
+          'UNSUPPORTED_CHAIN',
+          `${redactUrl(this.#params.upstreamUrl)} serves chain ${id}, expected chain ${this.#params.chainId}`,
+        );
+      }
+      return id;
+    })();
+    // A failed probe is retried on the next simulation (the RPC may come back).
+    this.#chainId.catch(() => {
+      this.#chainId = undefined;
+    });
+    return this.#chainId;
+  }
+
+  async #headBlock(): Promise<bigint> {
+    const refresh = this.#params.headRefreshMs ?? 1000;
+    if (this.#head && Date.now() - this.#head.at < refresh) return this.#head.number;
+    this.stats.headChecks++;
+    const number = BigInt(await this.#upstream.request<string>('eth_blockNumber'));
+    this.#head = { number, at: Date.now() };
+    return number;
+  }
+
+  /** Waits for a fork at `block` and registers an active simulation on it. */
+  async #acquire(block: bigint): Promise<Fork> {
+    for (;;) {
+      await this.#switching;
+      const fork = this.#fork;
+      if (fork && fork.blockNumber === block && fork.anvil.process.exitCode === null) {
+        this.#active++;
+        return fork;
+      }
+      const switching = this.#switchTo(block);
+      this.#switching = switching.catch(() => undefined);
+      await switching;
+    }
+  }
+
+  #release() {
+    this.#active--;
+    if (this.#active === 0) for (const resolve of this.#idle.splice(0)) resolve();
+  }
+
+  async #switchTo(block: bigint): Promise<void> {
+    if (this.#fork?.blockNumber === block && this.#fork.anvil.process.exitCode === null) return;
+    if (this.#active > 0) await new Promise<void>((resolve) => this.#idle.push(resolve));
+    const fork = this.#fork;
+    if (fork && fork.anvil.process.exitCode === null) {
+      this.stats.resets++;
+      await fork.client.request('anvil_reset', [
+        { forking: { jsonRpcUrl: this.#params.upstreamUrl, blockNumber: Number(block) } },
+      ]);
+      this.#fork = { ...fork, blockNumber: block, block: undefined, reader: new CachedStateReader(fork.client, 'latest', this.#timeoutMs) };
+      return;
+    }
+    this.#fork = undefined;
+    const chainId = await this.#upstreamChainId();
+    let anvil: Anvil;
+    try {
+      this.stats.spawns++;
+      anvil = await startAnvil({
+        chainId,
+        forkUrl: this.#params.upstreamUrl,
+        forkBlockNumber: block,
+        readyTimeoutMs: this.#timeoutMs,
+        args: [
+          // No dev accounts: prefunding them would fetch 10 accounts from upstream per fork.
+          '--accounts',
+          '0',
+          '--fork-chain-id',
+          String(chainId),
+          '--no-rate-limit',
+          // In-memory cache only: nothing written under ~/.foundry, cold means cold.
+          '--no-storage-caching',
+          '--retries',
+          '1',
+          '--timeout',
+          String(Math.min(this.#timeoutMs, 30_000)),
+          ...(this.#params.anvilArgs ?? []),
+        ],
+      });
+    } catch (error) {
+      throw new IntentError('RPC_UNAVAILABLE', `cannot fork ${redactUrl(this.#params.upstreamUrl)} at block ${block}`, {
+        cause: error,
+      });
+    }
+    if (this.#closed) {
+      await anvil.stop();
+      throw new IntentError('ENGINE_FAILED', 'the fork engine is closed');
+    }
+    const client = new JsonRpcClient(anvil.rpcUrl, this.#timeoutMs);
+    this.#fork = { anvil, client, blockNumber: block, reader: new CachedStateReader(client, 'latest', this.#timeoutMs) };
+  }
+
+  async #blockOf(fork: Fork, timeoutMs: number): Promise<SimulationBlock> {
+    if (fork.block) return fork.block;
+    const b = await fork.client.request<{ number: string; hash: string; timestamp: string } | null>(
+      'eth_getBlockByNumber',
+      ['latest', false],
+      timeoutMs,
+    );
+    if (!b) throw new IntentError('ENGINE_FAILED', 'the fork has no latest block');
+    const block: SimulationBlock = {
+      number: BigInt(b.number).toString(),
+      hash: b.hash.toLowerCase() as `0x${string}`,
+      timestamp: BigInt(b.timestamp).toString(),
+    };
+    if (this.#fork === fork) fork.block = block;
+    return block;
+  }
+
+  /** Drops the known head so the next simulation asks the upstream (e.g. after a new block). */
+  invalidateHead(): void {
+    this.#head = undefined;
+  }
+
+  async close(): Promise<void> {
+    this.#closed = true;
+    const fork = this.#fork;
+    this.#fork = undefined;
+    await fork?.anvil.stop();
+  }
+}

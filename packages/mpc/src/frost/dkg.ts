@@ -1,0 +1,228 @@
+// Distributed key generation: Pedersen DKG with Feldman commitments and Schnorr proofs of
+// knowledge (the FROST paper's KeyGen; RFC 9591 Appendix C for the VSS), with the session id,
+// scheme, committee and threshold bound into each proof's challenge.
+//   round 1 (broadcast): commitments C_i,0..C_i,t-1 to a random polynomial f_i, and a proof of
+//                        knowledge of f_i(0) (R_i, μ_i) with c_i = H_dkg(context, C_i, R_i)
+//   round 2 (direct):    f_i(j) to each party j, with a hash of every round-1 broadcast this
+//                        party received (an echo: a dealer that equivocated is caught)
+//   finish:              s_j = Σ_i f_i(j), checked against Σ_i Σ_k j^k·C_i,k; group key
+//                        PK = Σ_i C_i,0; every party's verifying share from the summed commitments
+import { sha256 } from '@noble/hashes/sha2.js';
+import { randomBytes } from '@noble/hashes/utils.js';
+import { encodeFields, equalBytes, Reader, Writer } from '../encoding.ts';
+import { blame, MpcError, ProtocolAbortError } from '../errors.ts';
+import { assertMember, assertPartyId, assertThreshold, normalizeParties, type PartyId } from '../party.ts';
+import { type Outgoing, RoundProtocol } from '../protocol.ts';
+import type { DkgParameters, RandomBytes } from '../scheme.ts';
+import type { KeyShare } from '../share.ts';
+import { type Ciphersuite, concat, type GroupElement } from './ciphersuite.ts';
+import { buildKeyShare } from './key-package.ts';
+import { evaluateCommitment, evaluatePolynomial, randomScalar, sumCommitments } from './polynomial.ts';
+
+/** The proof-of-knowledge challenge, binding session, scheme, sender, committee and all commitments. */
+export function dkgChallenge(
+  suite: Ciphersuite,
+  context: Uint8Array,
+  sender: PartyId,
+  commitments: readonly Uint8Array[],
+  R: Uint8Array,
+): bigint {
+  return suite.HDKG(
+    encodeFields('cairn/frost/dkg-pok/v1', [context, new Writer().u16(sender).finish(), concat(...commitments), R]),
+  );
+}
+
+/** Context every DKG transcript is bound to. */
+export function dkgContext(
+  suite: Ciphersuite,
+  sessionId: Uint8Array,
+  parties: readonly PartyId[],
+  threshold: number,
+): Uint8Array {
+  return sha256(
+    encodeFields('cairn/frost/dkg-context/v1', [
+      sessionId,
+      new TextEncoder().encode(suite.scheme),
+      new Writer().list(parties, (w, p) => w.u16(p)).u16(threshold).finish(),
+    ]),
+  );
+}
+
+interface Round1Package {
+  readonly commitments: GroupElement[];
+  readonly payload: Uint8Array;
+}
+
+export class FrostDkgProtocol extends RoundProtocol<KeyShare> {
+  readonly #suite: Ciphersuite;
+  readonly #parties: readonly PartyId[];
+  readonly #threshold: number;
+  readonly #random: RandomBytes;
+  readonly #context: Uint8Array;
+  #coefficients: bigint[] = [];
+  #round1 = new Map<PartyId, Round1Package>();
+  #transcript: Uint8Array | null = null;
+
+  constructor(suite: Ciphersuite, params: DkgParameters) {
+    assertPartyId(params.party);
+    const parties = normalizeParties(params.parties, 'parties');
+    assertMember(params.party, parties);
+    assertThreshold(params.threshold, parties.length);
+    super({ party: params.party, sessionId: params.sessionId, protocol: `${suite.scheme}/dkg`, peers: parties });
+    this.#suite = suite;
+    this.#parties = parties;
+    this.#threshold = params.threshold;
+    this.#random = params.random ?? randomBytes;
+    this.#context = dkgContext(suite, this.sessionId, parties, params.threshold);
+  }
+
+  protected begin(): Outgoing[] {
+    const suite = this.#suite;
+    const { BASE } = suite.Point;
+    this.#coefficients = Array.from({ length: this.#threshold }, () => randomScalar(suite, this.#random));
+    const points = this.#coefficients.map((a) => BASE.multiply(a));
+    const encoded = points.map((p) => suite.serializeElement(p));
+    // Schnorr proof of knowledge of a_0 = f(0): stops a rogue-key choice of C_0.
+    const k = randomScalar(suite, this.#random);
+    const R = suite.serializeElement(BASE.multiply(k));
+    const c = dkgChallenge(suite, this.#context, this.party, encoded, R);
+    const mu = suite.Fn.add(k, suite.Fn.mul(this.#coefficients[0]!, c));
+    const w = new Writer();
+    for (const e of encoded) w.fixed(e, suite.elementLength);
+    const payload = w.fixed(R, suite.elementLength).fixed(suite.serializeScalar(mu), suite.scalarLength).finish();
+    this.#round1.set(this.party, { commitments: points, payload });
+    this.expect(1, this.#parties, 'broadcast');
+    return [{ to: null, payload }];
+  }
+
+  protected onRound(round: number, inbox: ReadonlyMap<PartyId, Uint8Array>): Outgoing[] {
+    return round === 1 ? this.#onRound1(inbox) : this.#onRound2(inbox);
+  }
+
+  #onRound1(inbox: ReadonlyMap<PartyId, Uint8Array>): Outgoing[] {
+    const suite = this.#suite;
+    for (const [from, payload] of inbox) {
+      const pkg = blame(from, () => {
+        const r = new Reader(payload);
+        const encoded = Array.from({ length: this.#threshold }, () => r.fixed(suite.elementLength));
+        const R = r.fixed(suite.elementLength);
+        const mu = suite.deserializeScalar(r.fixed(suite.scalarLength));
+        r.end();
+        const commitments = encoded.map((e) => suite.deserializeElementFast(e));
+        const Rp = suite.deserializeElementFast(R);
+        const c = dkgChallenge(suite, this.#context, from, encoded, R);
+        // μ·G − c·C_0 == R
+        const check = suite.Point.BASE.multiplyUnsafe(mu).subtract(commitments[0]!.multiplyUnsafe(c));
+        if (!check.equals(Rp)) {
+          throw new ProtocolAbortError({ code: 'INVALID_PROOF', culprit: from, message: 'invalid proof of knowledge' });
+        }
+        return { commitments, payload };
+      });
+      this.#round1.set(from, pkg);
+    }
+    this.#transcript = sha256(
+      encodeFields(
+        'cairn/frost/dkg-round1/v1',
+        this.#parties.map((p) => concat(new Writer().u16(p).finish(), this.#round1.get(p)!.payload)),
+      ),
+    );
+    this.expect(2, this.#parties, 'direct');
+    return this.peers.map((to) => ({
+      to,
+      payload: new Writer()
+        .fixed(this.#transcript!, 32)
+        .fixed(suite.serializeScalar(evaluatePolynomial(suite, this.#coefficients, BigInt(to))), suite.scalarLength)
+        .finish(),
+    }));
+  }
+
+  #onRound2(inbox: ReadonlyMap<PartyId, Uint8Array>): Outgoing[] {
+    const suite = this.#suite;
+    const { Fn } = suite;
+    const received = new Map<PartyId, bigint>();
+    for (const [from, payload] of inbox) {
+      received.set(
+        from,
+        blame(from, () => {
+          const r = new Reader(payload);
+          const echo = r.fixed(32);
+          const s = r.fixed(suite.scalarLength);
+          r.end();
+          if (!equalBytes(echo, this.#transcript!)) {
+            throw new ProtocolAbortError({
+              code: 'INCONSISTENT_BROADCAST',
+              culprit: null,
+              message: `party ${from} received different round-1 broadcasts`,
+            });
+          }
+          return suite.deserializeScalar(s);
+        }),
+      );
+    }
+    const own = evaluatePolynomial(suite, this.#coefficients, BigInt(this.party));
+    this.#coefficients = [];
+    let secret = own;
+    for (const s of received.values()) secret = Fn.add(secret, s);
+    const dealt = this.#parties.map((p) => this.#round1.get(p)!.commitments);
+    let C = sumCommitments(suite, dealt, this.#threshold);
+    // One check for all dealers: s·G == Σ_i Σ_k x^k·C_i,k. Only if it fails, find the dealer.
+    const mine = evaluateCommitment(suite, C, this.party);
+    if (secret === 0n || !suite.Point.BASE.multiply(secret).equals(mine)) {
+      for (const [from, s] of received) {
+        const expected = evaluateCommitment(suite, this.#round1.get(from)!.commitments, this.party);
+        if (!suite.Point.BASE.multiply(s).equals(expected)) {
+          this.abort('INVALID_SHARE', from, 'secret share does not match the dealer commitments');
+        }
+      }
+      this.abort('INVALID_SHARE', null, 'secret shares do not match the commitments');
+    }
+    this.#checkSubgroup(C);
+    let PK = C[0]!;
+    if (PK.is0()) this.abort('INVALID_POINT', null, 'group key is the identity');
+    if (suite.xOnly && PK.toBytes()[0] === 3) {
+      // BIP-340 x-only key: keep the even-Y key, i.e. negate every share and commitment.
+      secret = Fn.neg(secret);
+      C = C.map((c) => c.negate());
+      PK = C[0]!;
+    }
+    const verifyingShares = new Map<PartyId, GroupElement>();
+    for (const p of this.#parties) {
+      const y = evaluateCommitment(suite, C, p);
+      if (y.is0()) this.abort('INVALID_POINT', null, `verifying share of party ${p} is the identity`);
+      verifyingShares.set(p, y);
+    }
+    this.#round1.clear();
+    this.finish(
+      buildKeyShare({
+        suite,
+        version: 0,
+        party: this.party,
+        parties: this.#parties,
+        threshold: this.#threshold,
+        PK,
+        verifyingShares,
+        secret,
+      }),
+    );
+    return [];
+  }
+
+  /** Prime-order subgroup check of the summed commitments, blaming a dealer if one fails. */
+  #checkSubgroup(C: readonly GroupElement[]): void {
+    const suite = this.#suite;
+    try {
+      for (const c of C) suite.assertPrimeOrder(c);
+    } catch {
+      for (const p of this.peers) {
+        for (const c of this.#round1.get(p)!.commitments) {
+          try {
+            suite.assertPrimeOrder(c);
+          } catch (error) {
+            this.abort('INVALID_POINT', p, error instanceof Error ? error.message : 'invalid commitment');
+          }
+        }
+      }
+      throw new MpcError('INVALID_POINT', 'summed commitments are not in the prime-order subgroup');
+    }
+  }
+}

@@ -1,0 +1,219 @@
+// FROST key material inside a Cairn KeyShare. publicState holds every party's verifying share
+// (RFC 9591 §5.4 PK_i); secretState holds the signing share. Parsing validates everything and
+// is cached per KeyShare object, so the decoded points (and the precomputed multiplication
+// table of the group key) are built once, not on every signing.
+import { sha256 } from '@noble/hashes/sha2.js';
+import { bytesToHex } from '@noble/hashes/utils.js';
+import { equalBytes, encodeFields, Reader, Writer } from '../encoding.ts';
+import { MpcError } from '../errors.ts';
+import type { PartyId } from '../party.ts';
+import { KeyShare } from '../share.ts';
+import type { Ciphersuite, GroupElement } from './ciphersuite.ts';
+
+const PUBLIC_FORMAT = 'cairn/frost-public/v1';
+const SECRET_FORMAT = 'cairn/frost-secret/v1';
+
+/** A parsed, validated FROST key share. */
+export interface FrostKeyState {
+  readonly suite: Ciphersuite;
+  readonly share: KeyShare;
+  /** The signing share s_i. */
+  readonly secret: bigint;
+  /** The group key (BIP-340: with even Y). */
+  readonly PK: GroupElement;
+  /** SerializeElement(PK). */
+  readonly PKElement: Uint8Array;
+  /** Encoded verifying shares of every committee member. */
+  readonly verifyingShareBytes: ReadonlyMap<PartyId, Uint8Array>;
+  /** Decoded verifying share (fully validated, cached). */
+  verifyingShare(party: PartyId): GroupElement;
+  /** Hash of the committee's verifying shares: differs between generations (refresh, reshare). */
+  readonly verifyingSetHash: Uint8Array;
+}
+
+export interface BuildKeyShareParameters {
+  suite: Ciphersuite;
+  version: number;
+  party: PartyId;
+  parties: readonly PartyId[];
+  threshold: number;
+  PK: GroupElement;
+  verifyingShares: ReadonlyMap<PartyId, GroupElement>;
+  secret: bigint;
+}
+
+export function encodePublicState(
+  suite: Ciphersuite,
+  parties: readonly PartyId[],
+  verifyingShares: ReadonlyMap<PartyId, GroupElement | Uint8Array>,
+): Uint8Array {
+  return new Writer()
+    .string(PUBLIC_FORMAT)
+    .list(parties, (w, p) => {
+      const y = verifyingShares.get(p);
+      if (!y) throw new MpcError('INVALID_PARAMETERS', `no verifying share for party ${p}`);
+      w.u16(p).fixed(y instanceof Uint8Array ? y : suite.serializeElement(y), suite.elementLength);
+    })
+    .finish();
+}
+
+/** Wraps FROST key material into a KeyShare. The caller has checked it (DKG, refresh, reshare, import). */
+export function buildKeyShare(p: BuildKeyShareParameters): KeyShare {
+  const { suite } = p;
+  return new KeyShare({
+    scheme: suite.scheme,
+    version: p.version,
+    party: p.party,
+    parties: p.parties,
+    threshold: p.threshold,
+    publicKey: suite.encodePublicKey(p.PK),
+    chainCode: new Uint8Array(0),
+    publicState: encodePublicState(suite, p.parties, p.verifyingShares),
+    secretState: new Writer()
+      .string(SECRET_FORMAT)
+      .fixed(suite.serializeScalar(p.secret), suite.scalarLength)
+      .finish(),
+  });
+}
+
+// Decoded group keys with their precomputed multiplication tables, shared by every share of
+// the key (bounded, least recently used first out).
+const groupKeys = new Map<string, GroupElement>();
+const MAX_GROUP_KEYS = 64;
+
+/** Decodes a group key once per process and precomputes its multiplication table. */
+export function groupKeyPoint(suite: Ciphersuite, publicKey: Uint8Array): GroupElement {
+  const id = `${suite.scheme}:${bytesToHex(publicKey)}`;
+  const cached = groupKeys.get(id);
+  if (cached) {
+    groupKeys.delete(id);
+    groupKeys.set(id, cached);
+    return cached;
+  }
+  const PK = suite.decodePublicKey(publicKey);
+  PK.precompute(8, true);
+  groupKeys.set(id, PK);
+  if (groupKeys.size > MAX_GROUP_KEYS) groupKeys.delete(groupKeys.keys().next().value!);
+  return PK;
+}
+
+const states = new WeakMap<KeyShare, FrostKeyState>();
+
+/** Parses and validates a FROST KeyShare (cached per object). Throws MpcError on any defect. */
+export function loadKeyState(suite: Ciphersuite, share: KeyShare): FrostKeyState {
+  if (!(share instanceof KeyShare)) throw new MpcError('INVALID_PARAMETERS', 'expected a KeyShare');
+  const cached = states.get(share);
+  if (cached) return cached;
+  if (share.scheme !== suite.scheme) {
+    throw new MpcError('KEY_MISMATCH', `share is for ${share.scheme}, not ${suite.scheme}`);
+  }
+  if (share.chainCode.length !== 0) throw new MpcError('UNSUPPORTED', 'FROST shares carry no chain code');
+  const PK = groupKeyPoint(suite, share.publicKey);
+  const r = new Reader(share.publicState);
+  if (r.string() !== PUBLIC_FORMAT) throw new MpcError('MALFORMED_MESSAGE', 'unknown FROST public state format');
+  const entries = r.list((x) => [x.u16(), x.fixed(suite.elementLength)] as const, 0xffff);
+  r.end();
+  if (entries.map(([p]) => p).join(',') !== share.parties.join(',')) {
+    throw new MpcError('MALFORMED_MESSAGE', 'verifying shares do not match the committee');
+  }
+  const verifyingShareBytes = new Map<PartyId, Uint8Array>(entries);
+  const rs = new Reader(share.secretBytes());
+  if (rs.string() !== SECRET_FORMAT) throw new MpcError('MALFORMED_MESSAGE', 'unknown FROST secret state format');
+  const secret = suite.deserializeScalar(rs.fixed(suite.scalarLength));
+  rs.end();
+  const decoded = new Map<PartyId, GroupElement>();
+  const verifyingShare = (party: PartyId): GroupElement => {
+    let y = decoded.get(party);
+    if (!y) {
+      const bytes = verifyingShareBytes.get(party);
+      if (!bytes) throw new MpcError('INVALID_PARAMETERS', `party ${party} has no verifying share`);
+      y = suite.deserializeElement(bytes);
+      decoded.set(party, y);
+    }
+    return y;
+  };
+  // The share must match its own published verifying share: s_i·G == PK_i.
+  if (!suite.Point.BASE.multiply(secret).equals(verifyingShare(share.party))) {
+    throw new MpcError('KEY_MISMATCH', 'signing share does not match its verifying share');
+  }
+  const state: FrostKeyState = {
+    suite,
+    share,
+    secret,
+    PK,
+    PKElement: suite.serializeElement(PK),
+    verifyingShareBytes,
+    verifyingShare,
+    verifyingSetHash: sha256(encodeFields('cairn/frost/verifying-set/v1', [share.publicState])),
+  };
+  states.set(share, state);
+  return state;
+}
+
+/** True when two states describe the same generation of the same key. */
+export function sameGeneration(a: FrostKeyState, b: FrostKeyState): boolean {
+  return a.share.compatibleWith(b.share) && equalBytes(a.verifyingSetHash, b.verifyingSetHash);
+}
+
+export interface ImportKeyShareParameters {
+  suite: Ciphersuite;
+  party: PartyId;
+  parties: readonly PartyId[];
+  threshold: number;
+  /** SerializeElement of the group key (for BIP-340 the 33-byte compressed point). */
+  groupPublicKey: Uint8Array;
+  /** SerializeScalar of this party's signing share. */
+  signingShare: Uint8Array;
+  /** SerializeElement of every committee member's verifying share. */
+  verifyingShares: ReadonlyMap<PartyId, Uint8Array>;
+  version?: number;
+}
+
+/**
+ * Imports FROST key material from another implementation (RFC 9591 key packages, e.g. noble's
+ * or frost-rs): validates every element, checks the share against its verifying share and
+ * that t verifying shares interpolate to the group key; for BIP-340 normalises to even Y.
+ */
+export function importKeyShare(p: ImportKeyShareParameters): KeyShare {
+  const { suite } = p;
+  const { Fn } = suite;
+  let PK = suite.deserializeElement(p.groupPublicKey);
+  let secret = suite.deserializeScalar(p.signingShare);
+  const Y = new Map<PartyId, GroupElement>();
+  for (const party of p.parties) {
+    const bytes = p.verifyingShares.get(party);
+    if (!bytes) throw new MpcError('INVALID_PARAMETERS', `no verifying share for party ${party}`);
+    Y.set(party, suite.deserializeElement(bytes));
+  }
+  if (!suite.Point.BASE.multiply(secret).equals(Y.get(p.party)!)) {
+    throw new MpcError('KEY_MISMATCH', 'signing share does not match its verifying share');
+  }
+  const xs = p.parties.slice(0, p.threshold).map(BigInt);
+  let acc = suite.Point.ZERO;
+  for (const x of xs) {
+    let num = 1n;
+    let den = 1n;
+    for (const xj of xs) {
+      if (xj === x) continue;
+      num = Fn.mul(num, xj);
+      den = Fn.mul(den, Fn.sub(xj, x));
+    }
+    acc = acc.add(Y.get(Number(x))!.multiplyUnsafe(Fn.mul(num, Fn.inv(den))));
+  }
+  if (!acc.equals(PK)) throw new MpcError('KEY_MISMATCH', 'verifying shares do not interpolate to the group key');
+  if (suite.xOnly && PK.toBytes()[0] === 3) {
+    PK = PK.negate();
+    secret = Fn.neg(secret);
+    for (const [party, y] of Y) Y.set(party, y.negate());
+  }
+  return buildKeyShare({
+    suite,
+    version: p.version ?? 0,
+    party: p.party,
+    parties: p.parties,
+    threshold: p.threshold,
+    PK,
+    verifyingShares: Y,
+    secret,
+  });
+}

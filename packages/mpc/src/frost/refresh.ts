@@ -1,0 +1,177 @@
+// Proactive refresh (share renewal): every party deals a Feldman-committed sharing of ZERO of
+// degree t−1 and adds what it receives to its share. The group key is unchanged (every
+// constant term is zero by construction: C_0 is not even sent), every share and verifying
+// share changes, and the version goes up, so old and new shares can never sign together.
+//   round 1 (broadcast): context hash (key, version, committee, verifying shares), C_1..C_t-1
+//   round 2 (direct):    echo of round 1, g_i(j)
+import { sha256 } from '@noble/hashes/sha2.js';
+import { randomBytes } from '@noble/hashes/utils.js';
+import { encodeFields, equalBytes, Reader, Writer } from '../encoding.ts';
+import { blame, ProtocolAbortError } from '../errors.ts';
+import type { PartyId } from '../party.ts';
+import { type Outgoing, RoundProtocol } from '../protocol.ts';
+import type { RandomBytes, RefreshParameters } from '../scheme.ts';
+import type { KeyShare } from '../share.ts';
+import { type Ciphersuite, concat, type GroupElement } from './ciphersuite.ts';
+import { buildKeyShare, type FrostKeyState, loadKeyState } from './key-package.ts';
+import { evaluateCommitment, evaluatePolynomial, randomScalar, sumCommitments } from './polynomial.ts';
+
+export class FrostRefreshProtocol extends RoundProtocol<KeyShare> {
+  readonly #suite: Ciphersuite;
+  readonly #state: FrostKeyState;
+  readonly #random: RandomBytes;
+  readonly #context: Uint8Array;
+  /** Coefficients a_1..a_{t-1}; a_0 = 0. */
+  #coefficients: bigint[] = [];
+  #round1 = new Map<PartyId, { commitments: GroupElement[]; payload: Uint8Array }>();
+  #transcript: Uint8Array | null = null;
+
+  constructor(suite: Ciphersuite, params: RefreshParameters) {
+    const state = loadKeyState(suite, params.share);
+    const share = params.share;
+    super({ party: share.party, sessionId: params.sessionId, protocol: `${suite.scheme}/refresh`, peers: share.parties });
+    this.#suite = suite;
+    this.#state = state;
+    this.#random = params.random ?? randomBytes;
+    this.#context = sha256(
+      encodeFields('cairn/frost/refresh-context/v1', [
+        this.sessionId,
+        new TextEncoder().encode(suite.scheme),
+        share.publicKey,
+        new Writer().u32(share.version).u16(share.threshold).list(share.parties, (w, p) => w.u16(p)).finish(),
+        state.verifyingSetHash,
+      ]),
+    );
+  }
+
+  get #degree(): number {
+    return this.#state.share.threshold - 1;
+  }
+
+  protected begin(): Outgoing[] {
+    const suite = this.#suite;
+    this.#coefficients = Array.from({ length: this.#degree }, () => randomScalar(suite, this.#random));
+    const points = this.#coefficients.map((a) => suite.Point.BASE.multiply(a));
+    const w = new Writer().fixed(this.#context, 32);
+    for (const p of points) w.fixed(suite.serializeElement(p), suite.elementLength);
+    const payload = w.finish();
+    this.#round1.set(this.party, { commitments: points, payload });
+    this.expect(1, this.#state.share.parties, 'broadcast');
+    return [{ to: null, payload }];
+  }
+
+  protected onRound(round: number, inbox: ReadonlyMap<PartyId, Uint8Array>): Outgoing[] {
+    return round === 1 ? this.#onRound1(inbox) : this.#onRound2(inbox);
+  }
+
+  #onRound1(inbox: ReadonlyMap<PartyId, Uint8Array>): Outgoing[] {
+    const suite = this.#suite;
+    for (const [from, payload] of inbox) {
+      this.#round1.set(
+        from,
+        blame(from, () => {
+          const r = new Reader(payload);
+          const context = r.fixed(32);
+          const encoded = Array.from({ length: this.#degree }, () => r.fixed(suite.elementLength));
+          r.end();
+          if (!equalBytes(context, this.#context)) {
+            throw new ProtocolAbortError({
+              code: 'KEY_MISMATCH',
+              culprit: null,
+              message: `party ${from} refreshes a different key generation or session`,
+            });
+          }
+          return { commitments: encoded.map((e) => suite.deserializeElementFast(e)), payload };
+        }),
+      );
+    }
+    const parties = this.#state.share.parties;
+    this.#transcript = sha256(
+      encodeFields(
+        'cairn/frost/refresh-round1/v1',
+        parties.map((p) => concat(new Writer().u16(p).finish(), this.#round1.get(p)!.payload)),
+      ),
+    );
+    this.expect(2, parties, 'direct');
+    const poly = [0n, ...this.#coefficients];
+    return this.peers.map((to) => ({
+      to,
+      payload: new Writer()
+        .fixed(this.#transcript!, 32)
+        .fixed(suite.serializeScalar(evaluatePolynomial(suite, poly, BigInt(to))), suite.scalarLength)
+        .finish(),
+    }));
+  }
+
+  #onRound2(inbox: ReadonlyMap<PartyId, Uint8Array>): Outgoing[] {
+    const suite = this.#suite;
+    const { Fn } = suite;
+    const share = this.#state.share;
+    const received = new Map<PartyId, bigint>();
+    for (const [from, payload] of inbox) {
+      received.set(
+        from,
+        blame(from, () => {
+          const r = new Reader(payload);
+          const echo = r.fixed(32);
+          const s = r.fixed(suite.scalarLength);
+          r.end();
+          if (!equalBytes(echo, this.#transcript!)) {
+            throw new ProtocolAbortError({
+              code: 'INCONSISTENT_BROADCAST',
+              culprit: null,
+              message: `party ${from} received different round-1 broadcasts`,
+            });
+          }
+          return suite.deserializeScalar(s, { allowZero: true });
+        }),
+      );
+    }
+    const poly = [0n, ...this.#coefficients];
+    let delta = evaluatePolynomial(suite, poly, BigInt(this.party));
+    this.#coefficients = [];
+    for (const s of received.values()) delta = Fn.add(delta, s);
+    const vectors = share.parties.map((p) => this.#round1.get(p)!.commitments);
+    const C: (GroupElement | null)[] = [null, ...sumCommitments(suite, vectors, this.#degree)];
+    const { BASE } = suite.Point;
+    const deltaPoint = delta === 0n ? suite.Point.ZERO : BASE.multiply(delta);
+    if (!deltaPoint.equals(evaluateCommitment(suite, C, this.party))) {
+      for (const [from, s] of received) {
+        const expected = evaluateCommitment(suite, [null, ...this.#round1.get(from)!.commitments], this.party);
+        const got = s === 0n ? suite.Point.ZERO : BASE.multiply(s);
+        if (!got.equals(expected)) this.abort('INVALID_SHARE', from, 'refresh share does not match the commitments');
+      }
+      this.abort('INVALID_SHARE', null, 'refresh shares do not match the commitments');
+    }
+    for (const c of C) {
+      if (!c) continue;
+      try {
+        suite.assertPrimeOrder(c);
+      } catch {
+        this.abort('INVALID_POINT', null, 'refresh commitments are not in the prime-order subgroup');
+      }
+    }
+    const secret = Fn.add(this.#state.secret, delta);
+    if (secret === 0n) this.abort('ZERO_SCALAR', null, 'refreshed share is zero');
+    const verifyingShares = new Map<PartyId, GroupElement>();
+    for (const p of share.parties) {
+      const y = this.#state.verifyingShare(p).add(evaluateCommitment(suite, C, p));
+      if (y.is0()) this.abort('INVALID_POINT', null, `verifying share of party ${p} is the identity`);
+      verifyingShares.set(p, y);
+    }
+    this.#round1.clear();
+    this.finish(
+      buildKeyShare({
+        suite,
+        version: share.version + 1,
+        party: this.party,
+        parties: share.parties,
+        threshold: share.threshold,
+        PK: this.#state.PK,
+        verifyingShares,
+        secret,
+      }),
+    );
+    return [];
+  }
+}

@@ -1,0 +1,243 @@
+// Resharing to a new committee and/or threshold, keeping the group key. Every old party i
+// (the dealers) deals a Feldman-committed sharing of its Lagrange-weighted share λ_i·s_i with
+// the new degree t'−1 to the new committee; Σ_i λ_i·s_i = s, so the new shares interpolate to
+// the same key. A new party checks that the dealers' constant-term commitments sum to the
+// known group key (an old party also checks each against λ_i·PK_i to name a cheating dealer).
+//   round 1 (broadcast, dealers): context hash, D_i,0..D_i,t'-1
+//   round 2 (direct, everyone → each new party): echo of round 1 [, g_i(j) from a dealer]
+// Leaving parties end with null; new shares get version + 1, so generations never mix.
+import { sha256 } from '@noble/hashes/sha2.js';
+import { randomBytes } from '@noble/hashes/utils.js';
+import { encodeFields, equalBytes, Reader, Writer } from '../encoding.ts';
+import { blame, MpcError, ProtocolAbortError } from '../errors.ts';
+import { assertMember, assertPartyId, assertThreshold, normalizeParties, type PartyId } from '../party.ts';
+import { type Outgoing, RoundProtocol } from '../protocol.ts';
+import type { RandomBytes, ReshareParameters } from '../scheme.ts';
+import type { KeyShare } from '../share.ts';
+import { type Ciphersuite, concat, type GroupElement } from './ciphersuite.ts';
+import { buildKeyShare, type FrostKeyState, groupKeyPoint, loadKeyState } from './key-package.ts';
+import { evaluateCommitment, evaluatePolynomial, randomScalar, sumCommitments } from './polynomial.ts';
+import { deriveInterpolatingValue } from './round2.ts';
+
+export class FrostReshareProtocol extends RoundProtocol<KeyShare | null> {
+  readonly #suite: Ciphersuite;
+  readonly #state: FrostKeyState | null;
+  readonly #oldParties: readonly PartyId[];
+  readonly #newParties: readonly PartyId[];
+  readonly #participants: readonly PartyId[];
+  readonly #newThreshold: number;
+  readonly #version: number;
+  readonly #PK: GroupElement;
+  readonly #random: RandomBytes;
+  readonly #context: Uint8Array;
+  #coefficients: bigint[] = [];
+  #round1 = new Map<PartyId, { commitments: GroupElement[]; payload: Uint8Array }>();
+  #transcript: Uint8Array | null = null;
+
+  constructor(suite: Ciphersuite, params: ReshareParameters) {
+    assertPartyId(params.party);
+    const oldParties = normalizeParties(params.oldParties, 'old parties');
+    const newParties = normalizeParties(params.newParties, 'new parties');
+    assertThreshold(params.oldThreshold, oldParties.length);
+    assertThreshold(params.newThreshold, newParties.length);
+    if (!Number.isInteger(params.version) || params.version < 0 || params.version >= 0xffffffff) {
+      throw new MpcError('INVALID_PARAMETERS', `version must be a u32 below 2^32 - 1, got ${params.version}`);
+    }
+    const participants = [...new Set([...oldParties, ...newParties])].sort((a, b) => a - b);
+    assertMember(params.party, participants);
+    const PK = groupKeyPoint(suite, params.publicKey);
+    let state: FrostKeyState | null = null;
+    if (oldParties.includes(params.party)) {
+      if (!params.share) throw new MpcError('INVALID_PARAMETERS', `old party ${params.party} must bring its share`);
+      state = loadKeyState(suite, params.share);
+      const s = params.share;
+      if (
+        s.party !== params.party ||
+        s.version !== params.version ||
+        s.threshold !== params.oldThreshold ||
+        s.parties.join(',') !== oldParties.join(',') ||
+        !equalBytes(s.publicKey, params.publicKey)
+      ) {
+        throw new MpcError('KEY_MISMATCH', 'share does not match the old committee, threshold, key or version');
+      }
+    } else if (params.share !== null) {
+      throw new MpcError('INVALID_PARAMETERS', `party ${params.party} is not in the old committee but brings a share`);
+    }
+    super({ party: params.party, sessionId: params.sessionId, protocol: `${suite.scheme}/reshare`, peers: participants });
+    this.#suite = suite;
+    this.#state = state;
+    this.#oldParties = oldParties;
+    this.#newParties = newParties;
+    this.#participants = participants;
+    this.#newThreshold = params.newThreshold;
+    this.#version = params.version;
+    this.#PK = PK;
+    this.#random = params.random ?? randomBytes;
+    const list = (ps: readonly PartyId[]) => new Writer().list(ps, (w, p) => w.u16(p)).finish();
+    this.#context = sha256(
+      encodeFields('cairn/frost/reshare-context/v1', [
+        this.sessionId,
+        new TextEncoder().encode(suite.scheme),
+        params.publicKey,
+        new Writer().u32(params.version).u16(params.oldThreshold).u16(params.newThreshold).finish(),
+        list(oldParties),
+        list(newParties),
+      ]),
+    );
+  }
+
+  protected begin(): Outgoing[] {
+    this.expect(1, this.#oldParties, 'broadcast');
+    if (!this.#state) return [];
+    const suite = this.#suite;
+    const { Fn } = suite;
+    // g_i(0) = λ_i·s_i over the old committee, so Σ_i g_i(0) = s.
+    const lambda = deriveInterpolatingValue(Fn, this.#oldParties.map(BigInt), BigInt(this.party));
+    this.#coefficients = [
+      Fn.mul(lambda, this.#state.secret),
+      ...Array.from({ length: this.#newThreshold - 1 }, () => randomScalar(suite, this.#random)),
+    ];
+    const points = this.#coefficients.map((a) => suite.Point.BASE.multiply(a));
+    const w = new Writer().fixed(this.#context, 32);
+    for (const p of points) w.fixed(suite.serializeElement(p), suite.elementLength);
+    const payload = w.finish();
+    this.#round1.set(this.party, { commitments: points, payload });
+    return [{ to: null, payload, round: 1 }];
+  }
+
+  protected onRound(round: number, inbox: ReadonlyMap<PartyId, Uint8Array>): Outgoing[] {
+    return round === 1 ? this.#onRound1(inbox) : this.#onRound2(inbox);
+  }
+
+  #onRound1(inbox: ReadonlyMap<PartyId, Uint8Array>): Outgoing[] {
+    const suite = this.#suite;
+    for (const [from, payload] of inbox) {
+      this.#round1.set(
+        from,
+        blame(from, () => {
+          const r = new Reader(payload);
+          const context = r.fixed(32);
+          const encoded = Array.from({ length: this.#newThreshold }, () => r.fixed(suite.elementLength));
+          r.end();
+          if (!equalBytes(context, this.#context)) {
+            throw new ProtocolAbortError({
+              code: 'KEY_MISMATCH',
+              culprit: null,
+              message: `party ${from} reshares a different key, committee or session`,
+            });
+          }
+          return { commitments: encoded.map((e) => suite.deserializeElementFast(e)), payload };
+        }),
+      );
+    }
+    // The dealt constant terms must sum to the group key.
+    let sum = suite.Point.ZERO;
+    for (const p of this.#oldParties) sum = sum.add(this.#round1.get(p)!.commitments[0]!);
+    if (!sum.equals(this.#PK)) {
+      if (this.#state) {
+        const { Fn } = suite;
+        const xs = this.#oldParties.map(BigInt);
+        for (const p of this.#oldParties) {
+          const lambda = deriveInterpolatingValue(Fn, xs, BigInt(p));
+          const expected = this.#state.verifyingShare(p).multiplyUnsafe(lambda);
+          if (!this.#round1.get(p)!.commitments[0]!.equals(expected)) {
+            this.abort('INVALID_SHARE', p, 'dealt constant term is not λ·PK_i');
+          }
+        }
+      }
+      this.abort('KEY_MISMATCH', null, 'dealt constant terms do not sum to the group key');
+    }
+    this.#transcript = sha256(
+      encodeFields(
+        'cairn/frost/reshare-round1/v1',
+        this.#oldParties.map((p) => concat(new Writer().u16(p).finish(), this.#round1.get(p)!.payload)),
+      ),
+    );
+    const out: Outgoing[] = [];
+    for (const to of this.#newParties) {
+      if (to === this.party) continue;
+      const w = new Writer().fixed(this.#transcript, 32);
+      if (this.#state) {
+        w.fixed(suite.serializeScalar(evaluatePolynomial(suite, this.#coefficients, BigInt(to))), suite.scalarLength);
+      }
+      out.push({ to, payload: w.finish(), round: 2 });
+    }
+    if (this.#newParties.includes(this.party)) {
+      this.expect(
+        2,
+        this.#participants.filter((p) => p !== this.party),
+        'direct',
+      );
+    } else {
+      // Leaving the committee: nothing more to receive; the old share is now obsolete.
+      this.#coefficients = [];
+      this.#round1.clear();
+      this.finish(null);
+    }
+    return out;
+  }
+
+  #onRound2(inbox: ReadonlyMap<PartyId, Uint8Array>): Outgoing[] {
+    const suite = this.#suite;
+    const { Fn } = suite;
+    const received = new Map<PartyId, bigint>();
+    for (const [from, payload] of inbox) {
+      const dealer = this.#oldParties.includes(from);
+      const s = blame(from, () => {
+        const r = new Reader(payload);
+        const echo = r.fixed(32);
+        const share = dealer ? r.fixed(suite.scalarLength) : null;
+        r.end();
+        if (!equalBytes(echo, this.#transcript!)) {
+          throw new ProtocolAbortError({
+            code: 'INCONSISTENT_BROADCAST',
+            culprit: null,
+            message: `party ${from} received different round-1 broadcasts`,
+          });
+        }
+        return share === null ? null : suite.deserializeScalar(share);
+      });
+      if (s !== null) received.set(from, s);
+    }
+    let secret = this.#state ? evaluatePolynomial(suite, this.#coefficients, BigInt(this.party)) : 0n;
+    this.#coefficients = [];
+    for (const s of received.values()) secret = Fn.add(secret, s);
+    const vectors = this.#oldParties.map((p) => this.#round1.get(p)!.commitments);
+    const C = sumCommitments(suite, vectors, this.#newThreshold);
+    const { BASE } = suite.Point;
+    if (secret === 0n || !BASE.multiply(secret).equals(evaluateCommitment(suite, C, this.party))) {
+      for (const [from, s] of received) {
+        const expected = evaluateCommitment(suite, this.#round1.get(from)!.commitments, this.party);
+        if (!BASE.multiply(s).equals(expected)) this.abort('INVALID_SHARE', from, 'reshared share does not match the commitments');
+      }
+      this.abort('INVALID_SHARE', null, 'reshared shares do not match the commitments');
+    }
+    for (const c of C) {
+      try {
+        suite.assertPrimeOrder(c);
+      } catch {
+        this.abort('INVALID_POINT', null, 'reshare commitments are not in the prime-order subgroup');
+      }
+    }
+    const verifyingShares = new Map<PartyId, GroupElement>();
+    for (const p of this.#newParties) {
+      const y = evaluateCommitment(suite, C, p);
+      if (y.is0()) this.abort('INVALID_POINT', null, `verifying share of party ${p} is the identity`);
+      verifyingShares.set(p, y);
+    }
+    this.#round1.clear();
+    this.finish(
+      buildKeyShare({
+        suite,
+        version: this.#version + 1,
+        party: this.party,
+        parties: this.#newParties,
+        threshold: this.#newThreshold,
+        PK: this.#PK,
+        verifyingShares,
+        secret,
+      }),
+    );
+    return [];
+  }
+}

@@ -1,0 +1,100 @@
+// FROST(secp256k1, SHA-256), RFC 9591 §6.5, on @noble/curves' secp256k1 group. H1, H2, H3 and
+// the DKG hash are RFC 9380 hash_to_field with expand_message_xmd(SHA-256) (noble's hasher).
+import { secp256k1, secp256k1_hasher } from '@noble/curves/secp256k1.js';
+import { sha256 } from '@noble/hashes/sha2.js';
+import { MpcError } from '../../errors.ts';
+import {
+  type Ciphersuite,
+  checkLength,
+  concat,
+  decodeScalar,
+  type GroupConstructor,
+  type GroupElement,
+  nobleMsm,
+  type ScalarField,
+} from '../ciphersuite.ts';
+
+const enc = (s: string) => new TextEncoder().encode(s);
+export const secpPoint = secp256k1.Point as unknown as GroupConstructor & {
+  fromBytes(bytes: Uint8Array): GroupElement;
+};
+export const secpFn = secp256k1.Point.Fn as unknown as ScalarField;
+
+/** Compressed SEC1 decoding: 33 bytes, prefix 02/03, x < p, on the curve. */
+export function decodeCompressed(bytes: Uint8Array): GroupElement {
+  checkLength(bytes, 33, 'secp256k1 element');
+  if (bytes[0] !== 2 && bytes[0] !== 3) throw new MpcError('INVALID_POINT', 'not a compressed point');
+  let p: GroupElement;
+  try {
+    p = secpPoint.fromBytes(bytes);
+    p.assertValidity();
+  } catch (error) {
+    throw new MpcError('INVALID_POINT', 'not a secp256k1 point', { cause: error });
+  }
+  if (p.is0()) throw new MpcError('INVALID_POINT', 'identity element');
+  return p;
+}
+
+/** The parts shared by the RFC suite and the Taproot (BIP-340) suite. */
+export function secp256k1Base(contextString: string) {
+  const dst = (tag: string) => ({ DST: enc(`${contextString}${tag}`) });
+  const DST = { rho: dst('rho'), chal: dst('chal'), nonce: dst('nonce'), dkg: dst('dkg') };
+  const msgPrefix = enc(`${contextString}msg`);
+  const comPrefix = enc(`${contextString}com`);
+  return {
+    contextString,
+    Point: secpPoint,
+    Fn: secpFn,
+    elementLength: 33,
+    scalarLength: 32,
+    serializeElement(p: GroupElement) {
+      if (p.is0()) throw new MpcError('INVALID_POINT', 'cannot serialize the identity element');
+      return p.toBytes();
+    },
+    deserializeElement: decodeCompressed,
+    deserializeElementFast: decodeCompressed,
+    // Cofactor 1: every point on the curve is in the prime-order group.
+    assertPrimeOrder: (_p: GroupElement) => {},
+    serializeScalar: (s: bigint) => secpFn.toBytes(s),
+    deserializeScalar: (bytes: Uint8Array, options?: { allowZero?: boolean }) =>
+      decodeScalar(secpFn, bytes, options),
+    // RFC 9591 §6.5: hash_to_field(m, 1) with DST = contextString || tag.
+    H1: (m: Uint8Array) => secp256k1_hasher.hashToScalar(m, DST.rho),
+    H2: (m: Uint8Array) => secp256k1_hasher.hashToScalar(m, DST.chal),
+    H3: (m: Uint8Array) => secp256k1_hasher.hashToScalar(m, DST.nonce),
+    H4: (m: Uint8Array) => sha256(concat(msgPrefix, m)),
+    H5: (m: Uint8Array) => sha256(concat(comPrefix, m)),
+    HDKG: (m: Uint8Array) => secp256k1_hasher.hashToScalar(m, DST.dkg),
+    msm: (points: GroupElement[], scalars: bigint[]) => nobleMsm(secpPoint, points, scalars),
+  };
+}
+
+const base = secp256k1Base('FROST-secp256k1-SHA256-v1');
+
+export const secp256k1Suite: Ciphersuite = {
+  ...base,
+  scheme: 'frost-secp256k1',
+  publicKeyLength: 33,
+  signatureLength: 65,
+  xOnly: false,
+  challenge(R, PK, message) {
+    return base.H2(concat(R.toBytes(), PK.toBytes(), message));
+  },
+  encodePublicKey: (p) => p.toBytes(),
+  decodePublicKey: decodeCompressed,
+  // RFC 9591 Appendix A: SerializeElement(R) || SerializeScalar(z).
+  encodeSignature: (R, z) => concat(R.toBytes(), secpFn.toBytes(z)),
+  verify(publicKey, message, signature) {
+    try {
+      if (signature.length !== 65) return false;
+      const PK = decodeCompressed(publicKey);
+      const R = decodeCompressed(signature.subarray(0, 33));
+      const z = decodeScalar(secpFn, signature.subarray(33), { allowZero: true });
+      const c = base.H2(concat(R.toBytes(), PK.toBytes(), message));
+      // z·G == R + c·PK
+      return secpPoint.BASE.multiplyUnsafe(z).equals(R.add(PK.multiplyUnsafe(c)));
+    } catch {
+      return false;
+    }
+  },
+};

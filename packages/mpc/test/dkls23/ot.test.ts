@@ -1,0 +1,59 @@
+import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
+import { describe, it } from 'node:test';
+import { G, mod, randomScalar } from '../../src/dkls23/curve.ts';
+import { mulReceiverFinish, mulReceiverStart, mulSenderRespond, gadgetVector } from '../../src/dkls23/multiplication.ts';
+import { baseOtReceive, baseOtSend, KAPPA } from '../../src/dkls23/ot/base-ot.ts';
+import { extendReceive, extendSend } from '../../src/dkls23/ot/extension.ts';
+
+const random = (n: number) => new Uint8Array(randomBytes(n));
+
+function setup() {
+  const b = randomScalar(random);
+  const S = G.multiply(b);
+  const context = random(32);
+  const delta = random(KAPPA / 8);
+  const recv = baseOtReceive({ context, senderPoint: S, choices: delta, random });
+  const send = baseOtSend({ context, secret: b, senderPoint: S, points: recv.points });
+  for (let i = 0; i < KAPPA; i++) {
+    const bit = (delta[i >> 3]! >> (i & 7)) & 1;
+    assert.deepEqual(recv.keys[i], bit ? send.keys1[i] : send.keys0[i]);
+    assert.notDeepEqual(recv.keys[i], bit ? send.keys0[i] : send.keys1[i]);
+  }
+  return { sender: { delta, seeds: recv.keys }, receiver: { seeds0: send.keys0, seeds1: send.keys1 } };
+}
+
+describe('DKLs23 OT and multiplication', () => {
+  const { sender, receiver } = setup();
+
+  it('KOS extension: t^j = q^j xor x_j·Δ; tampering fails the check', () => {
+    const sid = random(32);
+    const choices = random(16);
+    const { message, columns } = extendReceive({ state: receiver, sid, choices, count: 128, random });
+    const q = extendSend({ state: sender, sid, count: 128, message });
+    for (let j = 0; j < 128; j++) {
+      const x = (choices[j >> 3]! >> (j & 7)) & 1;
+      for (let b = 0; b < 16; b++) assert.equal(columns[j * 16 + b], q[j * 16 + b]! ^ (x ? sender.delta[b]! : 0));
+    }
+    for (const pos of [0, 5, message.length - 20, message.length - 1]) {
+      const bad = message.slice();
+      bad[pos]! ^= 1;
+      assert.throws(() => extendSend({ state: sender, sid, count: 128, message: bad }), /consistency/);
+    }
+  });
+
+  it('multiplication: c_k + d_k = a_k·χ; a tampered reply is refused', () => {
+    const gadget = gadgetVector(random(32));
+    const sid = random(32);
+    const inputs = [randomScalar(random), randomScalar(random)];
+    const start = mulReceiverStart({ ote: receiver, gadget, sid, random });
+    const reply = mulSenderRespond({ ote: sender, gadget, sid, inputs, message: start.message, random });
+    const d = mulReceiverFinish({ state: start.state, gadget, message: reply.message });
+    for (let k = 0; k < 2; k++) assert.equal(mod(reply.shares[k]! + d[k]!), mod(inputs[k]! * start.chi));
+    for (const pos of [0, 1000, reply.message.length - 100, reply.message.length - 1]) {
+      const bad = reply.message.slice();
+      bad[pos]! ^= 2;
+      assert.throws(() => mulReceiverFinish({ state: start.state, gadget, message: bad }));
+    }
+  });
+});

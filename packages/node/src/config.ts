@@ -1,0 +1,86 @@
+// Signer node configuration (docs/signing-path.md "Signer node process"): a JSON file validated
+// with zod. The passphrase never lives in the config: it comes from an environment variable or
+// a file the operator controls.
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { z } from 'zod';
+import { NodeError } from './errors.ts';
+import { ed25519PublicKey, identifier, partyIdSchema } from './statements/encoding.ts';
+
+export const nodeConfigSchema = z.strictObject({
+  nodeId: identifier,
+  partyId: partyIdSchema,
+  dataDir: z.string().min(1),
+  host: z.string().min(1).default('127.0.0.1'),
+  port: z.number().int().min(0).max(65535).default(0),
+  /** Trust anchor: the admin keys and how many must sign committees and keygen jobs. */
+  admins: z
+    .strictObject({ keys: z.array(ed25519PublicKey).min(1).max(64), quorum: z.number().int().min(1) })
+    .refine((a) => a.quorum <= new Set(a.keys).size, { message: 'quorum exceeds the number of admin keys' }),
+  passphraseEnv: z.string().min(1).default('CAIRN_NODE_PASSPHRASE'),
+  passphraseFile: z.string().min(1).optional(),
+  /** scrypt cost: N = 2^logN (at least 2^15). Only used when a data directory is initialised. */
+  kdfLogN: z.number().int().min(15).max(22).default(15),
+  /** A protocol session that makes no progress for this long is aborted and cleaned up. */
+  sessionTimeoutMs: z.number().int().min(100).max(600_000).default(15_000),
+  /** Longest accepted request lifetime (expiresAt - createdAt) and clock skew, in seconds. */
+  maxRequestLifetimeSeconds: z.number().int().min(1).default(24 * 3600),
+  clockSkewSeconds: z.number().int().min(0).default(60),
+  logLevel: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
+});
+export type NodeConfig = z.infer<typeof nodeConfigSchema>;
+
+export function parseNodeConfig(input: unknown, baseDir = process.cwd()): NodeConfig {
+  const result = nodeConfigSchema.safeParse(input);
+  if (!result.success) {
+    const detail = result.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ');
+    throw new NodeError('CONFIG_INVALID', `invalid node config: ${detail}`);
+  }
+  const config = result.data;
+  return {
+    ...config,
+    dataDir: resolve(baseDir, config.dataDir),
+    passphraseFile: config.passphraseFile ? resolve(baseDir, config.passphraseFile) : undefined,
+  };
+}
+
+export function loadNodeConfig(path: string): NodeConfig {
+  let raw: string;
+  try {
+    raw = readFileSync(path, 'utf8');
+  } catch (error) {
+    throw new NodeError('CONFIG_INVALID', `cannot read config file ${path}: ${(error as Error).message}`);
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(raw);
+  } catch {
+    throw new NodeError('CONFIG_INVALID', `config file ${path} is not valid JSON`);
+  }
+  return parseNodeConfig(json, resolve(path, '..'));
+}
+
+/** Reads the operator passphrase from the configured file, else the configured environment variable. */
+export function readPassphrase(config: NodeConfig, env: NodeJS.ProcessEnv = process.env): string {
+  let passphrase: string | undefined;
+  if (config.passphraseFile) {
+    try {
+      passphrase = readFileSync(config.passphraseFile, 'utf8').replace(/\r?\n$/, '');
+    } catch (error) {
+      throw new NodeError(
+        'PASSPHRASE_MISSING',
+        `cannot read passphrase file ${config.passphraseFile}: ${(error as NodeJS.ErrnoException).code ?? 'error'}`,
+      );
+    }
+  } else {
+    passphrase = env[config.passphraseEnv];
+  }
+  if (passphrase === undefined || passphrase.length === 0) {
+    throw new NodeError(
+      'PASSPHRASE_MISSING',
+      `no passphrase: set the ${config.passphraseEnv} environment variable or passphraseFile in the config`,
+    );
+  }
+  if (passphrase.length < 8) throw new NodeError('PASSPHRASE_MISSING', 'the passphrase must have at least 8 characters');
+  return passphrase;
+}

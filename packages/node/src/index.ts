@@ -1,0 +1,20 @@
+// @cairn/node: the signer node. Statement formats shared with the coordinator, and the node's
+// building blocks (share store, verification pipeline, protocol runner, HTTP API).
+export * from './config.ts';
+export * from './errors.ts';
+export * from './http-api.ts';
+export * from './identity.ts';
+export * from './key-envelope.ts';
+export * from './log.ts';
+export * from './membership.ts';
+export * from './metrics.ts';
+export * from './pipeline/step.ts';
+export * from './pipeline/sign-pipeline.ts';
+export * from './protocol-runner.ts';
+export * from './refusal.ts';
+export * from './replay-guard.ts';
+export * from './scheme-registry.ts';
+export * from './share-store.ts';
+export * from './signer-node.ts';
+export * from './statements/index.ts';
+export * from './vault-store.ts';

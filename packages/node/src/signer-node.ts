@@ -1,0 +1,390 @@
+// The signer node: its unlocked identity and stores, the committee it accepts, the verification
+// pipeline and the protocol runner, wired together. The HTTP API (http-api.ts) and tests call
+// these methods; nothing here trusts the coordinator or the network.
+import type { DatabaseSync } from 'node:sqlite';
+import { secp256k1 } from '@noble/curves/secp256k1.js';
+import { publicKeyToAddress } from 'viem/accounts';
+import { digestOf } from '@cairn/canonical';
+import type { KeyShare, PartyId, Signature } from '@cairn/mpc';
+import { type Carrier, SecureTransport } from '@cairn/transport';
+import type { NodeConfig } from './config.ts';
+import { NodeError } from './errors.ts';
+import { type NodeIdentity, unlockNode } from './identity.ts';
+import { type Logger, reasonOf } from './log.ts';
+import { CommitteeRefusedError, Membership } from './membership.ts';
+import { createNodeMetrics, type NodeMetrics } from './metrics.ts';
+import { createSignPipeline } from './pipeline/sign-pipeline.ts';
+import { type PipelineStep, runPipeline, type SignJobContext } from './pipeline/step.ts';
+import { ProtocolRunner } from './protocol-runner.ts';
+import { JobRefusedError } from './refusal.ts';
+import { ReplayGuard } from './replay-guard.ts';
+import { schemeById } from './scheme-registry.ts';
+import { ShareStore } from './share-store.ts';
+import { bytesToHex, hexToBytes } from './statements/encoding.ts';
+import { StatementError } from './statements/errors.ts';
+import { KEYGEN_JOB_DOMAIN, keygenJobBody, parseKeygenJob, verifyKeygenJob } from './statements/keygen-job.ts';
+import type { HealthResponse, KeygenResponse, SignResponse } from './statements/responses.ts';
+import { parseSignJob, type SignJob } from './statements/sign-job.ts';
+import { signRequestDigest } from './statements/sign-request.ts';
+import { type VaultRecord, VaultStore } from './vault-store.ts';
+
+export interface SignerNodeParameters {
+  config: NodeConfig;
+  passphrase: string;
+  log: Logger;
+  /** Builds the carrier once the node can resolve peer addresses (the committee). */
+  carrier: (resolveUrl: (nodeId: string) => string | undefined) => Carrier;
+  /** Extra pipeline steps (policy, approvals, intent) for later issues and tests. */
+  pipelineExtensions?: readonly PipelineStep[];
+  /** Clock (unix seconds); tests may pin it. */
+  now?: () => number;
+}
+
+const nowSeconds = () => Math.floor(Date.now() / 1000);
+
+export class SignerNode {
+  readonly config: NodeConfig;
+  readonly identity: NodeIdentity;
+  readonly metrics: NodeMetrics;
+  readonly carrier: Carrier;
+  readonly #db: DatabaseSync;
+  readonly #log: Logger;
+  readonly #shares: ShareStore;
+  readonly #vaults: VaultStore;
+  readonly #replay: ReplayGuard;
+  readonly #membership: Membership;
+  readonly #transport: SecureTransport;
+  readonly #runner: ProtocolRunner;
+  readonly #pipeline: PipelineStep[];
+  readonly #now: () => number;
+  readonly #keygensRunning = new Set<string>();
+  #closing = false;
+
+  private constructor(params: SignerNodeParameters, unlocked: { db: DatabaseSync; wrappingKey: Uint8Array; identity: NodeIdentity }) {
+    this.config = params.config;
+    this.identity = unlocked.identity;
+    this.#db = unlocked.db;
+    this.#log = params.log;
+    this.#now = params.now ?? nowSeconds;
+    this.#shares = new ShareStore({ db: this.#db, nodeId: this.identity.nodeId, wrappingKey: unlocked.wrappingKey });
+    this.#vaults = new VaultStore(this.#db);
+    this.#replay = new ReplayGuard(this.#db);
+    this.#membership = new Membership({
+      db: this.#db,
+      trust: params.config.admins,
+      self: {
+        nodeId: this.identity.nodeId,
+        partyId: params.config.partyId,
+        signingKey: this.identity.signingKey,
+        encryptionKey: this.identity.encryptionKey,
+      },
+    });
+    this.carrier = params.carrier((nodeId) => this.#membership.memberByNode(nodeId)?.url);
+    this.#transport = new SecureTransport({
+      identity: {
+        nodeId: this.identity.nodeId,
+        signingSecretKey: this.identity.signingSecretKey,
+        encryptionSecretKey: this.identity.encryptionSecretKey,
+      },
+      carrier: this.carrier,
+      log: (level, event, fields) => this.#log.log(level, event, fields),
+    });
+    this.#runner = new ProtocolRunner({
+      transport: this.#transport,
+      log: this.#log,
+      pendingTtlMs: params.config.sessionTimeoutMs * 2,
+      onSessionFailed: (code) => this.metrics.protocolAborts.inc({ code }),
+    });
+    this.metrics = createNodeMetrics({ nodeId: this.identity.nodeId, activeSessions: () => this.#runner.activeSessions });
+    this.#pipeline = createSignPipeline({ replayGuard: this.#replay, extensions: params.pipelineExtensions });
+    const problem = this.#membership.load();
+    if (problem) this.#log.warn('committee_refused', { code: 'STORED_COMMITTEE_INVALID', message: problem });
+    this.#onCommittee();
+    const purged = this.#replay.purgeExpired(this.#now());
+    if (purged > 0) this.#log.info('replay_guard_purged', { count: purged });
+  }
+
+  /** Unlocks the data directory (scrypt once) and builds the node. Throws NodeError on a wrong passphrase etc. */
+  static async start(params: SignerNodeParameters): Promise<SignerNode> {
+    const unlocked = await unlockNode({
+      dataDir: params.config.dataDir,
+      nodeId: params.config.nodeId,
+      passphrase: params.passphrase,
+      kdfLogN: params.config.kdfLogN,
+    });
+    params.log.info('node_unlocked', {
+      partyId: params.config.partyId,
+      fresh: unlocked.fresh,
+      signingKey: unlocked.identity.signingKey,
+      encryptionKey: unlocked.identity.encryptionKey,
+    });
+    return new SignerNode(params, unlocked);
+  }
+
+  #onCommittee(): void {
+    const c = this.#membership.committee;
+    this.#transport.setPeers(this.#membership.peers());
+    this.metrics.committeeVersion.set(c?.version ?? 0);
+    this.metrics.up.set(c ? 1 : 0);
+  }
+
+  health(): HealthResponse {
+    const c = this.#membership.committee;
+    return {
+      nodeId: this.identity.nodeId,
+      partyId: this.config.partyId,
+      signingKey: this.identity.signingKey,
+      encryptionKey: this.identity.encryptionKey,
+      committee: c ? { id: c.committeeId, version: c.version } : null,
+      status: this.#closing ? 'degraded' : c ? 'ok' : 'no-committee',
+    };
+  }
+
+  /** Verifies and installs a committee document (POST /v1/committee). */
+  installCommittee(input: unknown): { committeeId: string; version: number } {
+    try {
+      const c = this.#membership.install(input);
+      this.#onCommittee();
+      this.#log.info('committee_installed', { committeeId: c.committeeId, version: c.version, members: c.members.length });
+      return { committeeId: c.committeeId, version: c.version };
+    } catch (error) {
+      const code = error instanceof CommitteeRefusedError ? error.code : 'COMMITTEE_REFUSED';
+      this.#log.warn('committee_refused', { code, message: reasonOf(error) });
+      throw new JobRefusedError(code, reasonOf(error), 'install-committee');
+    }
+  }
+
+  getVault(vaultId: string): VaultRecord | undefined {
+    return this.#vaults.get(vaultId);
+  }
+
+  /** Feeds envelope bytes from the direct carrier (POST /v1/transport). */
+  get transport(): SecureTransport {
+    return this.#transport;
+  }
+
+  /** Runs an admin-signed keygen job (POST /v1/keygen): DKG with the other parties, then stores the share. */
+  async keygen(input: unknown): Promise<KeygenResponse> {
+    const refuse = (code: string, message: string, vaultId?: string): never => {
+      this.#log.warn('keygen_job_refused', { code, message, vaultId });
+      this.metrics.keygens.inc({ outcome: 'refused' });
+      throw new JobRefusedError(code, message, 'keygen');
+    };
+    if (this.#closing) refuse('SHUTTING_DOWN', 'the node is shutting down');
+    let job: ReturnType<typeof parseKeygenJob>;
+    try {
+      job = parseKeygenJob(input);
+      this.#membership.require();
+      verifyKeygenJob(job, this.config.admins);
+    } catch (error) {
+      const code = error instanceof StatementError || error instanceof NodeError ? error.code : 'INVALID_STATEMENT';
+      return refuse(code, reasonOf(error));
+    }
+    const now = this.#now();
+    if (job.expiresAt <= now) refuse('EXPIRED', `the keygen job expired at ${job.expiresAt} (now ${now})`, job.vaultId);
+    if (job.expiresAt - now > this.config.maxRequestLifetimeSeconds)
+      refuse('EXPIRY_TOO_FAR', 'the keygen job is valid for too long', job.vaultId);
+    if (!job.parties.includes(this.config.partyId))
+      refuse('NOT_A_SIGNER', `party ${this.config.partyId} is not among the keygen parties`, job.vaultId);
+    const missing = job.parties.filter((p) => !this.#membership.memberByParty(p));
+    if (missing.length > 0) refuse('BAD_SIGNER_SET', `parties [${missing.join(', ')}] are not in the committee`, job.vaultId);
+    let scheme: ReturnType<typeof schemeById>;
+    try {
+      scheme = schemeById(job.scheme);
+    } catch (error) {
+      return refuse('UNSUPPORTED_SCHEME', reasonOf(error), job.vaultId);
+    }
+    if (this.#vaults.get(job.vaultId) || this.#keygensRunning.has(job.vaultId))
+      refuse('VAULT_EXISTS', `vault ${job.vaultId} already exists (or is being created) on this node`, job.vaultId);
+    const reserved = this.#replay.reserve({
+      kind: 'keygen',
+      nonce: job.nonce,
+      digest: digestOf(KEYGEN_JOB_DOMAIN, keygenJobBody(job)),
+      requestId: job.vaultId,
+      sessionId: job.sessionId,
+      expiresAt: job.expiresAt,
+      now,
+    });
+    if (!reserved.ok) refuse('REPLAYED', reserved.message, job.vaultId);
+    this.#keygensRunning.add(job.vaultId);
+    this.#log.info('keygen_job_accepted', { vaultId: job.vaultId, scheme: job.scheme, parties: job.parties, sessionId: job.sessionId });
+    const sessionId = hexToBytes(job.sessionId);
+    try {
+      const share = await this.#runner.run<KeyShare>({
+        sessionId,
+        protocol: scheme.dkg({ sessionId, party: this.config.partyId, parties: job.parties, threshold: job.threshold }),
+        nodes: this.#nodesOf(job.parties),
+        timeoutMs: this.config.sessionTimeoutMs,
+        label: `keygen ${job.vaultId}`,
+      });
+      const publicKey = bytesToHex(share.publicKey);
+      const record: VaultRecord = {
+        vaultId: job.vaultId,
+        name: job.name,
+        scheme: share.scheme,
+        keyId: share.keyId,
+        version: share.version,
+        threshold: share.threshold,
+        parties: [...share.parties],
+        initiators: job.initiators,
+        publicKey,
+        address: evmAddressOf(share.scheme, share.publicKey),
+        createdAt: new Date().toISOString(),
+      };
+      this.#db.exec('BEGIN');
+      try {
+        this.#shares.put(share);
+        this.#vaults.put(record);
+        this.#db.exec('COMMIT');
+      } catch (error) {
+        this.#db.exec('ROLLBACK');
+        throw error;
+      }
+      this.#replay.finish(job.nonce, job.sessionId, 'completed', this.#now());
+      this.metrics.keygens.inc({ outcome: 'completed' });
+      this.#log.info('keygen_completed', { vaultId: job.vaultId, keyId: record.keyId, publicKey, address: record.address });
+      return {
+        vaultId: record.vaultId,
+        keyId: record.keyId,
+        scheme: record.scheme,
+        publicKey,
+        ...(record.address ? { address: record.address } : {}),
+      };
+    } catch (error) {
+      this.#replay.finish(job.nonce, job.sessionId, 'aborted', this.#now());
+      this.metrics.keygens.inc({ outcome: 'failed' });
+      this.#log.warn('keygen_failed', { vaultId: job.vaultId, code: (error as NodeError).code, reason: reasonOf(error) });
+      throw error;
+    } finally {
+      this.#keygensRunning.delete(job.vaultId);
+    }
+  }
+
+  /** Runs a sign job (POST /v1/sign): the verification pipeline, then the threshold protocol. */
+  async sign(input: unknown): Promise<SignResponse> {
+    const started = performance.now();
+    const requestIdOf = (x: unknown) =>
+      (x as { request?: { body?: { requestId?: unknown } } })?.request?.body?.requestId ?? null;
+    const refuse = (code: string, message: string, step: string, fields: Record<string, unknown> = {}): never => {
+      // The audit-worthy line: which request, which check, why. Never any secret.
+      this.#log.warn('sign_job_refused', { code, requestId: requestIdOf(input), step, message, ...fields });
+      this.metrics.signJobs.inc({ outcome: 'refused' });
+      this.metrics.refusals.inc({ code });
+      throw new JobRefusedError(code, message, step);
+    };
+    if (this.#closing) refuse('SHUTTING_DOWN', 'the node is shutting down', 'admission');
+    let job: SignJob;
+    try {
+      job = parseSignJob(input);
+    } catch (error) {
+      return refuse('INVALID_JOB', reasonOf(error), 'parse');
+    }
+    if (!this.#membership.committee) refuse('NO_COMMITTEE', 'this node has no committee yet', 'admission');
+    const body = job.request.body;
+    const ctx: SignJobContext = {
+      job,
+      request: job.request,
+      body,
+      digest: signRequestDigest(body),
+      now: this.#now(),
+      self: { nodeId: this.identity.nodeId, partyId: this.config.partyId },
+      committeeParties: this.#membership.parties(),
+      vault: this.#vaults.get(body.vaultId),
+      limits: {
+        maxLifetimeSeconds: this.config.maxRequestLifetimeSeconds,
+        clockSkewSeconds: this.config.clockSkewSeconds,
+      },
+    };
+    const outcome = runPipeline(this.#pipeline, ctx);
+    const audit = { vaultId: body.vaultId, initiator: job.request.initiator, sessionId: job.sessionId };
+    if (!outcome.ok) return refuse(outcome.refusal.code, outcome.refusal.message, outcome.step, audit);
+    const vault = ctx.vault!;
+    const payload = ctx.payload!;
+    if (ctx.supersedes) {
+      this.#runner.abort(ctx.supersedes, 'SESSION_BUSY', `superseded by session ${job.sessionId} for the same request`);
+    }
+    this.#log.info('sign_job_accepted', {
+      requestId: body.requestId,
+      digest: ctx.digest,
+      payload: bytesToHex(payload),
+      signers: job.signers,
+      ...audit,
+    });
+    try {
+      const share = this.#shares.get(vault.keyId, vault.version);
+      const scheme = schemeById(vault.scheme);
+      const sessionId = hexToBytes(job.sessionId);
+      const signature = await this.#runner.run<Signature>({
+        sessionId,
+        protocol: scheme.sign({
+          sessionId,
+          share,
+          signers: job.signers,
+          message: payload,
+          derivationPath: body.derivationPath,
+        }),
+        nodes: this.#nodesOf(job.signers),
+        timeoutMs: this.config.sessionTimeoutMs,
+        label: `sign ${body.requestId}`,
+      });
+      // Belt and braces: never hand out a signature that does not verify.
+      if (!scheme.verify({ publicKey: signature.publicKey, message: payload, signature: signature.bytes })) {
+        throw new NodeError('PROTOCOL_ABORTED', 'the protocol produced a signature that does not verify');
+      }
+      this.#replay.finish(body.nonce, job.sessionId, 'completed', this.#now());
+      const seconds = (performance.now() - started) / 1000;
+      this.metrics.signJobs.inc({ outcome: 'signed' });
+      this.metrics.signDuration.observe({ scheme: vault.scheme }, seconds);
+      this.#log.info('sign_job_signed', { requestId: body.requestId, sessionId: job.sessionId, ms: Math.round(seconds * 1000) });
+      return {
+        requestId: body.requestId,
+        signature:
+          signature.recovery === undefined
+            ? { bytes: bytesToHex(signature.bytes) }
+            : {
+                r: bytesToHex(signature.bytes.subarray(0, 32)),
+                s: bytesToHex(signature.bytes.subarray(32, 64)),
+                yParity: signature.recovery as 0 | 1,
+              },
+        publicKey: bytesToHex(signature.publicKey),
+        payload: bytesToHex(payload),
+      };
+    } catch (error) {
+      this.#replay.finish(body.nonce, job.sessionId, 'aborted', this.#now());
+      this.metrics.signJobs.inc({ outcome: 'failed' });
+      const code = error instanceof NodeError ? error.code : 'PROTOCOL_ABORTED';
+      this.#log.warn('sign_job_failed', { requestId: body.requestId, sessionId: job.sessionId, code, reason: reasonOf(error) });
+      throw error instanceof NodeError ? error : new NodeError('PROTOCOL_ABORTED', reasonOf(error), { cause: error });
+    }
+  }
+
+  #nodesOf(parties: readonly PartyId[]): Map<PartyId, string> {
+    const nodes = new Map<PartyId, string>();
+    for (const p of parties) {
+      const m = this.#membership.memberByParty(p);
+      if (!m) throw new NodeError('NO_COMMITTEE', `party ${p} is not in the committee`);
+      nodes.set(p, m.nodeId);
+    }
+    return nodes;
+  }
+
+  /** Stops accepting jobs, aborts running sessions, closes the transport and the database. */
+  async close(): Promise<void> {
+    if (this.#closing) return;
+    this.#closing = true;
+    this.#runner.close();
+    await this.#transport.close();
+    this.#db.close();
+  }
+}
+
+/** EVM address (EIP-55) of a secp256k1 ECDSA key; undefined for other schemes. */
+export function evmAddressOf(scheme: string, publicKey: Uint8Array): string | undefined {
+  if (scheme !== 'dkls23-secp256k1') return undefined;
+  try {
+    const uncompressed = secp256k1.Point.fromBytes(publicKey).toBytes(false);
+    return publicKeyToAddress(bytesToHex(uncompressed));
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,139 @@
+// The evaluator (§3): one pure, deterministic function of (compiled policy, request, intent,
+// ledger, prices, now). Rules are tried in order; the first whose conditions all hold decides;
+// nothing matched → BLOCK. No clock, no randomness, no I/O: `now` is an input, so every node
+// and any auditor replaying history reach the same decision.
+import { type CompiledCondition, type EvalFacts, isUnavailable, type MatchResult } from './conditions/condition.ts';
+import { effectiveRiskLevel } from './conditions/intent.ts';
+import { type CompiledPolicy, type CompiledRule, groupsOfUser } from './compile.ts';
+import type { ApprovalRequirement, Decision } from './decision.ts';
+import type { VelocityLedger } from './ledger.ts';
+import { type IntentFacts, NO_PRICES, type PolicyRequest, type PriceSnapshot } from './request.ts';
+
+export interface EvaluateParameters {
+  request: PolicyRequest;
+  intent: IntentFacts;
+  ledger: VelocityLedger;
+  /** Needed by USD conditions; without it they fail closed. */
+  prices?: PriceSnapshot;
+  /** Evaluation instant, ms since the epoch (on the signing path: request.submittedAt). */
+  now: number;
+}
+
+function factsFor(policy: CompiledPolicy, p: EvaluateParameters): EvalFacts {
+  return {
+    request: p.request,
+    intent: p.intent,
+    ledger: p.ledger,
+    prices: p.prices ?? NO_PRICES,
+    now: p.now,
+    initiatorGroups: groupsOfUser(policy, p.request.initiator),
+    local: new Map(),
+    velocity: new Map(),
+  };
+}
+
+function intentUnavailable(intent: IntentFacts): boolean {
+  return effectiveRiskLevel(intent) === 'unknown';
+}
+
+/** Evaluates one rule's conditions: false dominates, then unavailable, else true. */
+function testRule(rule: CompiledRule, f: EvalFacts): MatchResult {
+  let unavailable: MatchResult | null = null;
+  for (const c of rule.conditions) {
+    const r = c.test(f);
+    if (r === false) return false;
+    if (r !== true && unavailable === null) unavailable = r;
+  }
+  return unavailable ?? true;
+}
+
+/**
+ * Whether rule `index` alone matches (ignoring rule order and the intent gate). For tests and
+ * tooling: the decision's rule is always the first rule for which this is not false (§3).
+ */
+export function matchRule(policy: CompiledPolicy, index: number, p: EvaluateParameters): MatchResult {
+  return testRule(policy.rules[index]!, factsFor(policy, p));
+}
+
+/** Whether a matchRule result says a needed fact was unavailable (the rule fails closed). */
+export function isUnavailableResult(r: MatchResult): r is { unavailable: string } {
+  return isUnavailable(r);
+}
+
+/** Evaluates `request` under `policy`. Never throws for valid inputs; never reads a clock. */
+export function evaluate(policy: CompiledPolicy, p: EvaluateParameters): Decision {
+  const f = factsFor(policy, p);
+  const gate = intentUnavailable(p.intent);
+  let gatedSkips = 0;
+  let firstGated: string | null = null;
+  for (const rule of policy.rules) {
+    const r = testRule(rule, f);
+    if (r === false) continue;
+    if (isUnavailable(r)) {
+      return {
+        outcome: 'block',
+        code: 'FACTS_UNAVAILABLE',
+        ruleId: rule.id,
+        ruleIndex: rule.index,
+        reason: r.unavailable,
+        approvals: null,
+        policyHash: policy.policyHash,
+        evaluatedAt: p.now,
+        explanation: `blocked (fail closed): rule "${rule.id}" (#${rule.index + 1}) needs a fact that is unavailable: ${r.unavailable}`,
+      };
+    }
+    if (gate && rule.gatedOnIntent) {
+      gatedSkips++;
+      firstGated ??= rule.id;
+      continue;
+    }
+    return decide(policy, rule, f);
+  }
+  const gated =
+    gatedSkips > 0
+      ? `; ${gatedSkips} rule(s) that would have matched (first: "${firstGated}") were skipped because the simulation was unavailable or the risk unknown and they do not set intent.allowUnavailable`
+      : '';
+  return {
+    outcome: 'block',
+    code: 'NO_RULE_MATCHED',
+    ruleId: null,
+    ruleIndex: null,
+    reason: gatedSkips > 0 ? 'simulation unavailable or risk unknown' : 'no rule matched',
+    approvals: null,
+    policyHash: policy.policyHash,
+    evaluatedAt: p.now,
+    explanation: `blocked: no rule matched (implicit final BLOCK)${gated}`,
+  };
+}
+
+function why(rule: CompiledRule, f: EvalFacts): string {
+  const parts = rule.conditions.map((c: CompiledCondition) => c.describe(f));
+  return parts.length ? parts.join('; ') : 'it has no conditions';
+}
+
+function decide(policy: CompiledPolicy, rule: CompiledRule, f: EvalFacts): Decision {
+  const head = `rule "${rule.id}" (#${rule.index + 1}) matched: ${why(rule, f)}`;
+  const base = { ruleId: rule.id, ruleIndex: rule.index, policyHash: policy.policyHash, evaluatedAt: f.now };
+  const a = rule.action;
+  if (a.type === 'allow') {
+    return { ...base, outcome: 'allow', code: 'RULE_ALLOW', reason: null, approvals: null, explanation: `allowed: ${head}` };
+  }
+  if (a.type === 'block') {
+    return { ...base, outcome: 'block', code: 'RULE_BLOCK', reason: a.reason, approvals: null, explanation: `blocked: ${head}; reason: ${a.reason}` };
+  }
+  const approvals: ApprovalRequirement = {
+    mode: a.mode,
+    groups: a.groups.map((g) => ({ group: g.group, threshold: g.threshold })),
+    initiatorMayApprove: a.initiatorMayApprove ?? false,
+    expiresAt: f.request.submittedAt + a.expiresInSeconds * 1000,
+  };
+  const quorum = approvals.groups.map((g) => `${g.group} >= ${g.threshold}`).join(a.mode === 'all' ? ' AND ' : ' OR ');
+  return {
+    ...base,
+    outcome: 'require_approvals',
+    code: 'RULE_REQUIRE_APPROVALS',
+    reason: null,
+    approvals,
+    explanation: `approvals required (${quorum}${approvals.initiatorMayApprove ? ', initiator may approve' : ', initiator may not approve'}; within ${a.expiresInSeconds} s): ${head}`,
+  };
+}
