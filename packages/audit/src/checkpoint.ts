@@ -13,16 +13,27 @@ export interface Checkpoint {
   extensions: string[];
 }
 
+function hasControlChar(s: string): boolean {
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 0x20 || c === 0x7f) return true;
+  }
+  return false;
+}
+
 export function isValidOrigin(origin: string): boolean {
-  return typeof origin === 'string' && origin.length > 0 && origin.length <= 256 && !/[\x00-\x1f\x7f]/.test(origin);
+  return typeof origin === 'string' && origin.length > 0 && origin.length <= 256 && !hasControlChar(origin);
 }
 
 export function formatCheckpoint(cp: Checkpoint): string {
-  if (!isValidOrigin(cp.origin)) throw new AuditError('MALFORMED_CHECKPOINT', `invalid origin '${cp.origin}'`);
-  if (!Number.isSafeInteger(cp.size) || cp.size < 0) throw new AuditError('MALFORMED_CHECKPOINT', 'invalid size');
-  if (cp.root.length !== HASH_SIZE) throw new AuditError('MALFORMED_CHECKPOINT', 'root hash must be 32 bytes');
+  if (!isValidOrigin(cp.origin))
+    throw new AuditError('MALFORMED_CHECKPOINT', `invalid origin '${cp.origin}'`);
+  if (!Number.isSafeInteger(cp.size) || cp.size < 0)
+    throw new AuditError('MALFORMED_CHECKPOINT', 'invalid size');
+  if (cp.root.length !== HASH_SIZE)
+    throw new AuditError('MALFORMED_CHECKPOINT', 'root hash must be 32 bytes');
   for (const ext of cp.extensions) {
-    if (ext.length === 0 || /[\x00-\x1f]/.test(ext)) {
+    if (ext.length === 0 || hasControlChar(ext)) {
       throw new AuditError('MALFORMED_CHECKPOINT', 'extension lines must be non-empty text');
     }
   }
@@ -32,9 +43,11 @@ export function formatCheckpoint(cp: Checkpoint): string {
 
 /** Parses a checkpoint body (the text of a signed note). */
 export function parseCheckpoint(text: string): Checkpoint {
-  if (!text.endsWith('\n')) throw new AuditError('MALFORMED_CHECKPOINT', 'checkpoint must end with a newline');
+  if (!text.endsWith('\n'))
+    throw new AuditError('MALFORMED_CHECKPOINT', 'checkpoint must end with a newline');
   const lines = text.slice(0, -1).split('\n');
-  if (lines.length < 3) throw new AuditError('MALFORMED_CHECKPOINT', 'checkpoint needs origin, size and root lines');
+  if (lines.length < 3)
+    throw new AuditError('MALFORMED_CHECKPOINT', 'checkpoint needs origin, size and root lines');
   const [origin, sizeText, rootText, ...extensions] = lines as [string, string, string, ...string[]];
   if (!isValidOrigin(origin)) throw new AuditError('MALFORMED_CHECKPOINT', 'invalid origin line');
   // Decimal without leading zeroes, so one size has one text form.
@@ -42,7 +55,8 @@ export function parseCheckpoint(text: string): Checkpoint {
     throw new AuditError('MALFORMED_CHECKPOINT', `invalid tree size line '${sizeText}'`);
   }
   const root = decodeBase64Strict(rootText);
-  if (!root || root.length !== HASH_SIZE) throw new AuditError('MALFORMED_CHECKPOINT', 'invalid root hash line');
+  if (!root || root.length !== HASH_SIZE)
+    throw new AuditError('MALFORMED_CHECKPOINT', 'invalid root hash line');
   if (extensions.some((e) => e.length === 0)) {
     throw new AuditError('MALFORMED_CHECKPOINT', 'checkpoint extension lines must not be empty');
   }

@@ -29,15 +29,28 @@ export const timeSchema = z
   .regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/, 'time must be ISO 8601 UTC with milliseconds')
   .refine((t) => !Number.isNaN(Date.parse(t)) && new Date(Date.parse(t)).toISOString() === t, 'invalid time');
 
-/** Any JSON value that has a canonical encoding (no floats). */
+/** Plain JSON only (what JSON.parse can return), so an entry equals its parsed encoding. */
+function isPlainJson(v: unknown, depth = 0): boolean {
+  if (depth > 64) return false;
+  if (v === null || typeof v === 'string' || typeof v === 'boolean') return true;
+  if (typeof v === 'number') return Number.isSafeInteger(v);
+  if (Array.isArray(v)) return v.every((x) => isPlainJson(x, depth + 1));
+  if (typeof v === 'object' && Object.getPrototypeOf(v) === Object.prototype) {
+    return Object.values(v).every((x) => isPlainJson(x, depth + 1));
+  }
+  return false;
+}
+
+/** Any JSON value that has a canonical encoding (no floats, no undefined, no bytes). */
 const json = z.custom<JsonValue>((v) => {
+  if (!isPlainJson(v)) return false;
   try {
     canonicalJson(v);
-    return v !== undefined;
+    return true;
   } catch {
     return false;
   }
-}, 'a JSON value without floats');
+}, 'a JSON value without floats (amounts are decimal strings)');
 
 const approvedBy = z.array(id).max(256);
 
@@ -61,7 +74,9 @@ export const entryDataSchemas = {
     /** The decision as the evaluator returned it. */
     outcome: json,
     /** Everything the pure evaluator read, so an auditor can replay the decision. */
-    inputs: z.strictObject({ request: json, intent: json, ledger: json, now: timeSchema }).optional(),
+    inputs: z
+      .strictObject({ request: json, intent: json, ledger: json, prices: json.optional(), now: timeSchema })
+      .optional(),
   }),
   'approval.recorded': z.strictObject({
     requestId: id,

@@ -42,7 +42,10 @@ export const entryLineSchema = z.strictObject({
 export const checkpointLineSchema = z.strictObject({
   type: z.literal('checkpoint'),
   size: uint,
-  note: z.string().min(1).max(1 << 20),
+  note: z
+    .string()
+    .min(1)
+    .max(1 << 20),
   consistency: z.array(hash).max(128).optional(),
 });
 export type CheckpointLine = z.infer<typeof checkpointLineSchema>;
@@ -61,7 +64,9 @@ export const INVALID_UTF8_MARK = '\u0000';
  * a line that is not valid UTF-8 is yielded as INVALID_UTF8_MARK + its lossy decoding, so the
  * verifier reports it at its position instead of aborting the whole file.
  */
-export async function* splitLines(chunks: AsyncIterable<Uint8Array | string>): AsyncGenerator<string> {
+export async function* splitLines(
+  chunks: AsyncIterable<Uint8Array | string> | Iterable<Uint8Array | string>,
+): AsyncGenerator<string> {
   const strict = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
   const lossy = new TextDecoder('utf-8', { ignoreBOM: true });
   const decode = (b: Uint8Array) => {

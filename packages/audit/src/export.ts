@@ -77,13 +77,17 @@ export async function exportLog(p: ExportParameters): Promise<ExportResult> {
       // Keys in canonical order: entry, index, leaf, type; the body is already canonical.
       await emit(`{"entry":${e.body},"index":${e.index},"leaf":"${toHex(e.leaf)}","type":"entry"}\n`);
       while (cpi < inRange.length && inRange[cpi]!.size === e.index + 1) {
-        await emit(`${canonicalJson({ type: 'checkpoint', size: inRange[cpi]!.size, note: inRange[cpi]!.note })}\n`);
+        await emit(
+          `${canonicalJson({ type: 'checkpoint', size: inRange[cpi]!.size, note: inRange[cpi]!.note })}\n`,
+        );
         cpi++;
         checkpointCount++;
       }
     }
     if (latest && latest.size > end) {
-      const proof = await resolveRanges(consistencyProofRanges(end, latest.size), (ids) => store.readNodes(ids));
+      const proof = await resolveRanges(consistencyProofRanges(end, latest.size), (ids) =>
+        store.readNodes(ids),
+      );
       await emit(
         `${canonicalJson({ type: 'checkpoint', size: latest.size, note: latest.note, consistency: proof.map(toHex) })}\n`,
       );

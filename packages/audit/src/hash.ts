@@ -24,7 +24,6 @@ export function nodeHash(left: Uint8Array, right: Uint8Array): Uint8Array {
 /** MTH({}) = SHA-256() — RFC 9162 §2.1.1: the hash of an empty tree. */
 export const EMPTY_ROOT: Uint8Array = sha256(new Uint8Array(0));
 
-
 export function equalHash(a: Uint8Array, b: Uint8Array): boolean {
   if (a.length !== b.length) return false;
   let diff = 0;

@@ -41,23 +41,33 @@ export function parseKeysFile(value: unknown): VerifierKeys {
   } catch (error) {
     throw new AuditError('MALFORMED_KEYS_FILE', `keys file: ${(error as Error).message}`);
   }
-  if (log.type !== SIG_ED25519) throw new AuditError('MALFORMED_KEYS_FILE', 'keys file: log key must be type 0x01');
+  if (log.type !== SIG_ED25519)
+    throw new AuditError('MALFORMED_KEYS_FILE', 'keys file: log key must be type 0x01');
   for (const w of witnesses) {
     if (w.type !== SIG_COSIGNATURE_V1) {
       throw new AuditError('MALFORMED_KEYS_FILE', `keys file: witness key ${w.name} must be type 0x04`);
     }
   }
   const names = new Set([log.name, ...witnesses.map((w) => w.name)]);
-  if (names.size !== witnesses.length + 1) throw new AuditError('MALFORMED_KEYS_FILE', 'keys file: duplicate key names');
+  if (names.size !== witnesses.length + 1)
+    throw new AuditError('MALFORMED_KEYS_FILE', 'keys file: duplicate key names');
   const quorum = f.quorum ?? witnesses.length;
   if (quorum > witnesses.length) {
-    throw new AuditError('MALFORMED_KEYS_FILE', `keys file: quorum ${quorum} exceeds ${witnesses.length} witnesses`);
+    throw new AuditError(
+      'MALFORMED_KEYS_FILE',
+      `keys file: quorum ${quorum} exceeds ${witnesses.length} witnesses`,
+    );
   }
   return { origin: f.origin, log, witnesses, quorum };
 }
 
 /** Builds a keys file for a log and its witnesses (what `docs/audit.md` tells operators to publish). */
-export function makeKeysFile(p: { origin: string; log: string; witnesses: readonly string[]; quorum?: number }): KeysFile {
+export function makeKeysFile(p: {
+  origin: string;
+  log: string;
+  witnesses: readonly string[];
+  quorum?: number;
+}): KeysFile {
   const file: KeysFile = { format: KEYS_FORMAT, origin: p.origin, log: p.log, witnesses: [...p.witnesses] };
   if (p.quorum !== undefined) file.quorum = p.quorum;
   parseKeysFile(file);

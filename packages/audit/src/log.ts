@@ -68,8 +68,10 @@ export class AuditLog {
 
   /** Opens a log over `store`, creating it if empty; the store's origin must match. */
   static async open(p: AuditLogParameters): Promise<AuditLog> {
-    if (!isValidOrigin(p.origin)) throw new AuditError('INVALID_ARGUMENT', `invalid log origin '${p.origin}'`);
-    if (p.signer.type !== SIG_ED25519) throw new AuditError('MALFORMED_KEY', 'the log key must be type 0x01 (Ed25519)');
+    if (!isValidOrigin(p.origin))
+      throw new AuditError('INVALID_ARGUMENT', `invalid log origin '${p.origin}'`);
+    if (p.signer.type !== SIG_ED25519)
+      throw new AuditError('MALFORMED_KEY', 'the log key must be type 0x01 (Ed25519)');
     const stored = await p.store.getMeta('origin');
     if (stored === null) await p.store.setMeta('origin', p.origin);
     else if (stored !== p.origin) {

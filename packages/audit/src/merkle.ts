@@ -51,7 +51,8 @@ export function splitPoint(n: number): number {
 export function inclusionProofRanges(index: number, size: number): HashRange[] {
   assertSize(index, 'leaf index');
   assertSize(size, 'tree size');
-  if (index >= size) throw new AuditError('INVALID_ARGUMENT', `leaf index ${index} is not below tree size ${size}`);
+  if (index >= size)
+    throw new AuditError('INVALID_ARGUMENT', `leaf index ${index} is not below tree size ${size}`);
   const out: HashRange[] = [];
   let start = 0;
   let n = size;
@@ -210,7 +211,8 @@ export interface VerifyConsistencyParameters {
  */
 export function verifyConsistency(p: VerifyConsistencyParameters): boolean {
   const { firstSize: first, secondSize: second } = p;
-  if (!Number.isSafeInteger(first) || !Number.isSafeInteger(second) || first < 0 || first > second) return false;
+  if (!Number.isSafeInteger(first) || !Number.isSafeInteger(second) || first < 0 || first > second)
+    return false;
   if (!validHashes([p.firstRoot, p.secondRoot, ...p.proof])) return false;
   if (first === 0) return p.proof.length === 0 && equalHash(p.firstRoot, EMPTY_ROOT);
   if (first === second) return p.proof.length === 0 && equalHash(p.firstRoot, p.secondRoot);
@@ -371,6 +373,9 @@ export class MemoryTree {
   }
 }
 
-function resolveSync(ranges: readonly HashRange[], read: (ids: readonly NodeId[]) => Uint8Array[]): Uint8Array[] {
+function resolveSync(
+  ranges: readonly HashRange[],
+  read: (ids: readonly NodeId[]) => Uint8Array[],
+): Uint8Array[] {
   return ranges.map((r) => foldNodes(read(rangeNodes(r))));
 }

@@ -65,10 +65,12 @@ export function parseVerifierKey(vkey: string): NoteVerifierKey {
   const name = vkey.slice(0, a);
   const idHex = vkey.slice(a + 1, b);
   const keyB64 = vkey.slice(b + 1);
-  if (!isValidKeyName(name)) throw new AuditError('MALFORMED_KEY', `invalid key name in verifier key: ${vkey}`);
-  if (!/^[0-9a-f]{8}$/.test(idHex)) throw new AuditError('MALFORMED_KEY', `key id must be 8 hex digits: ${vkey}`);
+  if (!isValidKeyName(name))
+    throw new AuditError('MALFORMED_KEY', `invalid key name in verifier key: ${vkey}`);
+  if (!/^[0-9a-f]{8}$/.test(idHex))
+    throw new AuditError('MALFORMED_KEY', `key id must be 8 hex digits: ${vkey}`);
   const raw = decodeBase64Strict(keyB64);
-  if (!raw || raw.length !== 33) throw new AuditError('MALFORMED_KEY', `key must be base64 of 33 bytes: ${vkey}`);
+  if (raw?.length !== 33) throw new AuditError('MALFORMED_KEY', `key must be base64 of 33 bytes: ${vkey}`);
   const type = raw[0]!;
   if (type !== SIG_ED25519 && type !== SIG_COSIGNATURE_V1) {
     throw new AuditError('MALFORMED_KEY', `unsupported signature type 0x${type.toString(16)} in ${vkey}`);
@@ -98,7 +100,8 @@ export class NoteSigner {
   readonly #secretKey: Uint8Array;
 
   constructor(params: { name: string; type: SignatureType; secretKey: Uint8Array }) {
-    if (!isValidKeyName(params.name)) throw new AuditError('MALFORMED_KEY', `invalid key name '${params.name}'`);
+    if (!isValidKeyName(params.name))
+      throw new AuditError('MALFORMED_KEY', `invalid key name '${params.name}'`);
     if (!(params.secretKey instanceof Uint8Array) || params.secretKey.length !== 32) {
       throw new AuditError('MALFORMED_KEY', 'an Ed25519 secret key is 32 bytes');
     }
@@ -125,7 +128,8 @@ export class NoteSigner {
 
   /** A note signature line over `text` (type 0x01 only). */
   signatureLine(text: string): string {
-    if (this.type !== SIG_ED25519) throw new AuditError('INVALID_ARGUMENT', 'use cosign() for a cosigner key');
+    if (this.type !== SIG_ED25519)
+      throw new AuditError('INVALID_ARGUMENT', 'use cosign() for a cosigner key');
     return formatSignatureLine(this.name, this.keyId, this.signBytes(textEncoder.encode(text)));
   }
 }
@@ -156,7 +160,8 @@ export interface ParsedNote {
 /** Splits a signed note into text and signature lines; checks syntax only. */
 export function parseNote(note: string): ParsedNote {
   if (typeof note !== 'string') throw new AuditError('MALFORMED_NOTE', 'a note must be a string');
-  if (textEncoder.encode(note).length > MAX_NOTE_BYTES) throw new AuditError('MALFORMED_NOTE', 'note too large');
+  if (textEncoder.encode(note).length > MAX_NOTE_BYTES)
+    throw new AuditError('MALFORMED_NOTE', 'note too large');
   if (hasControl(note)) throw new AuditError('MALFORMED_NOTE', 'note contains control characters');
   if (!note.endsWith('\n')) throw new AuditError('MALFORMED_NOTE', 'note must end with a newline');
   // The text is separated from the signatures by the last empty line.
@@ -167,7 +172,8 @@ export function parseNote(note: string): ParsedNote {
   if (sigLines.length > MAX_SIGNATURES) throw new AuditError('MALFORMED_NOTE', 'too many signatures');
   const signatures: NoteSignature[] = [];
   for (const line of sigLines) {
-    if (!line.startsWith(EM_DASH_PREFIX)) throw new AuditError('MALFORMED_NOTE', `bad signature line: ${line}`);
+    if (!line.startsWith(EM_DASH_PREFIX))
+      throw new AuditError('MALFORMED_NOTE', `bad signature line: ${line}`);
     const rest = line.slice(EM_DASH_PREFIX.length);
     const space = rest.indexOf(' ');
     const name = rest.slice(0, space);
@@ -219,7 +225,10 @@ export function verifySignature(text: string, sig: NoteSignature, key: NoteVerif
     throw new AuditError('UNKNOWN_KEY', `signature by ${sig.name} is not from key ${key.name}`);
   }
   if (key.type === SIG_ED25519) {
-    if (sig.signature.length === 64 && ed25519.verify(sig.signature, textEncoder.encode(text), key.publicKey, { zip215: false })) {
+    if (
+      sig.signature.length === 64 &&
+      ed25519.verify(sig.signature, textEncoder.encode(text), key.publicKey, { zip215: false })
+    ) {
       return { name: key.name, type: key.type };
     }
   } else {

@@ -27,6 +27,7 @@ export interface EvaluatorInput {
   request: JsonValue;
   intent: JsonValue;
   ledger: JsonValue;
+  prices?: JsonValue;
   now: string;
 }
 
@@ -45,6 +46,7 @@ export function evaluatorReplayer(evaluate: PolicyEvaluator): DecisionReplayer {
           request: inputs.request,
           intent: inputs.intent,
           ledger: inputs.ledger,
+          ...(inputs.prices === undefined ? {} : { prices: inputs.prices }),
           now: inputs.now,
         }),
       };

@@ -9,7 +9,14 @@ import { parseCheckpoint } from './checkpoint.ts';
 import { AuditError, type AuditErrorCode } from './errors.ts';
 import { EMPTY_ROOT, equalHash, toHex } from './hash.ts';
 import { verifyConsistency } from './merkle.ts';
-import { cosign, type NoteSigner, type NoteVerifierKey, openNote, SIG_COSIGNATURE_V1, SIG_ED25519 } from './note.ts';
+import {
+  cosign,
+  type NoteSigner,
+  type NoteVerifierKey,
+  openNote,
+  SIG_COSIGNATURE_V1,
+  SIG_ED25519,
+} from './note.ts';
 import type { WitnessState, WitnessStore } from './store/store.ts';
 
 /** What a log sends a witness: its signed checkpoint and a proof from the witness's last size. */
@@ -70,7 +77,8 @@ export class Witness implements WitnessClient {
       throw new AuditError('MALFORMED_KEY', 'a witness signs with a cosignature/v1 (type 0x04) key');
     }
     for (const l of p.logs) {
-      if (l.key.type !== SIG_ED25519) throw new AuditError('MALFORMED_KEY', `log key for ${l.origin} must be type 0x01`);
+      if (l.key.type !== SIG_ED25519)
+        throw new AuditError('MALFORMED_KEY', `log key for ${l.origin} must be type 0x01`);
     }
     this.#signer = p.signer;
     this.#logs = new Map(p.logs.map((l) => [l.origin, l.key]));
@@ -144,7 +152,13 @@ export class Witness implements WitnessClient {
       return refuse('INVALID_SIGNATURE', (error as Error).message, cp.origin, cp.size, cp.root);
     }
     if (!opened.verified.some((v) => v.name === logKey.name)) {
-      return refuse('INVALID_SIGNATURE', 'checkpoint is not signed by the log key', cp.origin, cp.size, cp.root);
+      return refuse(
+        'INVALID_SIGNATURE',
+        'checkpoint is not signed by the log key',
+        cp.origin,
+        cp.size,
+        cp.root,
+      );
     }
 
     const state = await this.#store.state(cp.origin);
@@ -161,7 +175,14 @@ export class Witness implements WitnessClient {
       );
     }
     if (cp.size < mySize) {
-      return refuse('STALE_CHECKPOINT', `size ${cp.size} is older than cosigned size ${mySize}`, cp.origin, cp.size, cp.root, mySize);
+      return refuse(
+        'STALE_CHECKPOINT',
+        `size ${cp.size} is older than cosigned size ${mySize}`,
+        cp.origin,
+        cp.size,
+        cp.root,
+        mySize,
+      );
     }
     if (cp.size === mySize && !equalHash(cp.root, myRoot)) {
       return refuse(
@@ -207,7 +228,12 @@ export class Witness implements WitnessClient {
       state,
     );
     if (!stored) {
-      throw new WitnessRefusedError(this.name, 'OLD_SIZE_MISMATCH', 'witness state changed concurrently', null);
+      throw new WitnessRefusedError(
+        this.name,
+        'OLD_SIZE_MISMATCH',
+        'witness state changed concurrently',
+        null,
+      );
     }
     return line;
   }

@@ -38,13 +38,27 @@ describe('AuditLog', () => {
       for (const m of [0, Math.floor(size / 2), size - 1]) {
         const proof = await t.log.inclusionProof(m, size);
         assert.deepEqual(proof, mem.inclusionProof(m, size));
-        assert.ok(verifyInclusion({ leafIndex: m, treeSize: size, leafHash: mem.leaf(m), proof, rootHash: mem.root(size) }));
+        assert.ok(
+          verifyInclusion({
+            leafIndex: m,
+            treeSize: size,
+            leafHash: mem.leaf(m),
+            proof,
+            rootHash: mem.root(size),
+          }),
+        );
       }
       for (const first of [0, 1, Math.floor(size / 3), size]) {
         const proof = await t.log.consistencyProof(first, size);
         assert.deepEqual(proof, mem.consistencyProof(first, size));
         assert.ok(
-          verifyConsistency({ firstSize: first, secondSize: size, firstRoot: mem.root(first), secondRoot: mem.root(size), proof }),
+          verifyConsistency({
+            firstSize: first,
+            secondSize: size,
+            firstRoot: mem.root(first),
+            secondRoot: mem.root(size),
+            proof,
+          }),
         );
       }
     }
@@ -56,7 +70,11 @@ describe('AuditLog', () => {
     const path = join(dir, 'reopen.db');
     const t = await makeLog({ path });
     await t.log.appendBatch(lifecycle(1, { version: 1, doc: POLICY_V1 }));
-    const { digest } = await t.log.append({ kind: 'node.stopped', actor: 'node-1', data: { node: 'node-1', reason: 'x' } });
+    const { digest } = await t.log.append({
+      kind: 'node.stopped',
+      actor: 'node-1',
+      data: { node: 'node-1', reason: 'x' },
+    });
     const size = t.log.size;
     const root = t.log.root();
     await t.log.store.close();
@@ -64,12 +82,16 @@ describe('AuditLog', () => {
     const again = await AuditLog.open({ store, origin: ORIGIN, signer: t.owner, now: tick });
     assert.equal(again.size, size);
     assert.deepEqual(again.root(), root);
-    const next = await again.appendBatch(lifecycle(2, { version: 1, doc: POLICY_V1 }).map((e) => ({ ...e, prev: [digest] })));
+    const next = await again.appendBatch(
+      lifecycle(2, { version: 1, doc: POLICY_V1 }).map((e) => ({ ...e, prev: [digest] })),
+    );
     assert.equal(next[0]!.index, size);
     const mem = new MemoryTree();
     for await (const e of store.readEntries(0, again.size)) mem.append(e.leaf);
     assert.deepEqual(again.root(), mem.root());
-    await assert.rejects(AuditLog.open({ store, origin: 'someone.else/log', signer: t.owner }), { code: 'ORIGIN_MISMATCH' });
+    await assert.rejects(AuditLog.open({ store, origin: 'someone.else/log', signer: t.owner }), {
+      code: 'ORIGIN_MISMATCH',
+    });
     await store.close();
     for (const s of t.witnessStores) await s.close();
   });
@@ -84,7 +106,11 @@ describe('AuditLog', () => {
     (batch[4] as any).data.extra = 'not in the schema';
     await assert.rejects(t.log.appendBatch(batch), { code: 'INVALID_ENTRY' });
     await assert.rejects(
-      t.log.append({ kind: 'tx.broadcast', actor: 'c', data: { requestId: 'r', chain: 'eip155:1', txHash: 'xyz' } }),
+      t.log.append({
+        kind: 'tx.broadcast',
+        actor: 'c',
+        data: { requestId: 'r', chain: 'eip155:1', txHash: 'xyz' },
+      }),
       { code: 'INVALID_ENTRY' },
     );
     await assert.rejects(
@@ -93,7 +119,12 @@ describe('AuditLog', () => {
       { code: 'INVALID_ENTRY' },
     );
     await assert.rejects(
-      t.log.append({ kind: 'key.refreshed', actor: 'c', time: '2001-01-01T00:00:00.000Z', data: { keyId: 'k', epoch: 1 } }),
+      t.log.append({
+        kind: 'key.refreshed',
+        actor: 'c',
+        time: '2001-01-01T00:00:00.000Z',
+        data: { keyId: 'k', epoch: 1 },
+      }),
       { code: 'NON_MONOTONIC_TIME' },
     );
     assert.equal(t.log.size, size);

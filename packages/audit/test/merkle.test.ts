@@ -81,7 +81,16 @@ function flip(h: Uint8Array, bit: number): Uint8Array {
 
 describe('RFC 9162 Merkle tree', () => {
   it('matches the Certificate Transparency reference roots', () => {
-    const leaves = ['', '00', '10', '2021', '3031', '40414243', '5051525354555657', '606162636465666768696a6b6c6d6e6f'];
+    const leaves = [
+      '',
+      '00',
+      '10',
+      '2021',
+      '3031',
+      '40414243',
+      '5051525354555657',
+      '606162636465666768696a6b6c6d6e6f',
+    ];
     const roots = [
       '6e340b9cffb37a989ca544e6bb780a2c78901d3fb33738768511a30617afa01d',
       'fac54203e7cc696cf0dfcb42c92a1d9dbaf70ad9e621f4bd8d98662f00e3c125',
@@ -142,7 +151,13 @@ describe('RFC 9162 Merkle tree', () => {
         const proof = tree.consistencyProof(m, n);
         if (m > 0 && m < n) assert.deepEqual(proof, refPROOF(m, n), `PROOF(${m}, ${n})`);
         assert.ok(
-          verifyConsistency({ firstSize: m, secondSize: n, firstRoot: tree.root(m), secondRoot: second, proof }),
+          verifyConsistency({
+            firstSize: m,
+            secondSize: n,
+            firstRoot: tree.root(m),
+            secondRoot: second,
+            proof,
+          }),
           `consistency ${m} -> ${n}`,
         );
       }
@@ -180,7 +195,11 @@ describe('RFC 9162 Merkle tree', () => {
       // verify against another size and that size's root.
       const otherN = m + 1 + r(257 - m);
       if (otherN !== n) {
-        assert.equal(ok({ treeSize: otherN, rootHash: tree.root(otherN) }), false, `size ${otherN} instead of ${n}`);
+        assert.equal(
+          ok({ treeSize: otherN, rootHash: tree.root(otherN) }),
+          false,
+          `size ${otherN} instead of ${n}`,
+        );
       }
     }
   });
@@ -212,7 +231,11 @@ describe('RFC 9162 Merkle tree', () => {
       }
       const otherN = m + 1 + r(257 - m);
       if (otherN !== n) {
-        assert.equal(ok({ secondSize: otherN, secondRoot: tree.root(otherN) }), false, `second size ${otherN}`);
+        assert.equal(
+          ok({ secondSize: otherN, secondRoot: tree.root(otherN) }),
+          false,
+          `second size ${otherN}`,
+        );
       }
       // A fork: same size, different last leaf.
       const fork = new MemoryTree();
@@ -223,22 +246,50 @@ describe('RFC 9162 Merkle tree', () => {
 
   it('handles the degenerate cases of RFC 9162 §2.1.4', () => {
     const root5 = tree.root(5);
-    assert.ok(verifyConsistency({ firstSize: 5, secondSize: 5, firstRoot: root5, secondRoot: root5, proof: [] }));
-    assert.equal(
-      verifyConsistency({ firstSize: 5, secondSize: 5, firstRoot: root5, secondRoot: tree.root(6), proof: [] }),
-      false,
-    );
-    assert.ok(verifyConsistency({ firstSize: 0, secondSize: 5, firstRoot: EMPTY_ROOT, secondRoot: root5, proof: [] }));
-    assert.equal(
-      verifyConsistency({ firstSize: 0, secondSize: 5, firstRoot: EMPTY_ROOT, secondRoot: root5, proof: [root5] }),
-      false,
+    assert.ok(
+      verifyConsistency({ firstSize: 5, secondSize: 5, firstRoot: root5, secondRoot: root5, proof: [] }),
     );
     assert.equal(
-      verifyConsistency({ firstSize: 3, secondSize: 5, firstRoot: tree.root(3), secondRoot: root5, proof: [] }),
+      verifyConsistency({
+        firstSize: 5,
+        secondSize: 5,
+        firstRoot: root5,
+        secondRoot: tree.root(6),
+        proof: [],
+      }),
+      false,
+    );
+    assert.ok(
+      verifyConsistency({ firstSize: 0, secondSize: 5, firstRoot: EMPTY_ROOT, secondRoot: root5, proof: [] }),
+    );
+    assert.equal(
+      verifyConsistency({
+        firstSize: 0,
+        secondSize: 5,
+        firstRoot: EMPTY_ROOT,
+        secondRoot: root5,
+        proof: [root5],
+      }),
       false,
     );
     assert.equal(
-      verifyConsistency({ firstSize: 6, secondSize: 5, firstRoot: tree.root(6), secondRoot: root5, proof: [] }),
+      verifyConsistency({
+        firstSize: 3,
+        secondSize: 5,
+        firstRoot: tree.root(3),
+        secondRoot: root5,
+        proof: [],
+      }),
+      false,
+    );
+    assert.equal(
+      verifyConsistency({
+        firstSize: 6,
+        secondSize: 5,
+        firstRoot: tree.root(6),
+        secondRoot: root5,
+        proof: [],
+      }),
       false,
     );
     assert.throws(() => tree.inclusionProof(5, 5), /not below tree size/);

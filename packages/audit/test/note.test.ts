@@ -18,8 +18,10 @@ import {
 // The example of golang.org/x/mod/sumdb/note (the signed-note reference implementation).
 const VKEY = 'PeterNeumann+c74f20a3+ARpc2QcUPDhMQegwxbzhKqiBfsVkmqq/LDE4izWy10TW';
 const SKEY_SEED_B64 = 'gQoUAtUUbI2E8kQzMPVAgOv5juF9nHT2JS/F1ccoMXM='; // from PRIVATE+KEY+PeterNeumann+c74f20a3+AYEK…
-const TEXT = "If you think cryptography is the answer to your problem,\nthen you don't know what your problem is.\n";
-const SIG = '— PeterNeumann x08go/ZJkuBS9UG/SffcvIAQxVBtiFupLLr8pAcElZInNIuGUgYN1FFYC2pZSNXgKvqfqdngotpRZb6KE6RyyBwJnAM=\n';
+const TEXT =
+  "If you think cryptography is the answer to your problem,\nthen you don't know what your problem is.\n";
+const SIG =
+  '— PeterNeumann x08go/ZJkuBS9UG/SffcvIAQxVBtiFupLLr8pAcElZInNIuGUgYN1FFYC2pZSNXgKvqfqdngotpRZb6KE6RyyBwJnAM=\n';
 
 describe('signed notes (C2SP signed-note)', () => {
   it('verifies the Go reference note and reproduces its signature', () => {
@@ -34,16 +36,25 @@ describe('signed notes (C2SP signed-note)', () => {
     const skeyRaw = Buffer.from('AYEKFALVFGyNhPJEMzD1QIDr+Y7hfZx09iUvxdXHKDFz', 'base64');
     assert.equal(skeyRaw[0], SIG_ED25519);
     assert.equal(Buffer.from(skeyRaw.subarray(1)).toString('base64'), SKEY_SEED_B64);
-    const signer = new NoteSigner({ name: 'PeterNeumann', type: SIG_ED25519, secretKey: skeyRaw.subarray(1) });
+    const signer = new NoteSigner({
+      name: 'PeterNeumann',
+      type: SIG_ED25519,
+      secretKey: skeyRaw.subarray(1),
+    });
     assert.equal(signer.verifierKey, VKEY);
     assert.equal(signer.signatureLine(TEXT), SIG); // Ed25519 is deterministic
   });
 
   it('rejects tampered text, a bad signature from a known key, and malformed notes', () => {
     const key = parseVerifierKey(VKEY);
-    assert.throws(() => openNote(`${TEXT.replace('answer', 'Answer')}\n${SIG}`, [key]), { code: 'INVALID_SIGNATURE' });
+    assert.throws(() => openNote(`${TEXT.replace('answer', 'Answer')}\n${SIG}`, [key]), {
+      code: 'INVALID_SIGNATURE',
+    });
     const badSig = SIG.replace('SffcvIAQ', 'SffcvIAR');
-    assert.throws(() => openNote(`${TEXT}\n${badSig}`, [key]), /INVALID_SIGNATURE|does not verify|bad signature/);
+    assert.throws(
+      () => openNote(`${TEXT}\n${badSig}`, [key]),
+      /INVALID_SIGNATURE|does not verify|bad signature/,
+    );
     // Unknown keys are ignored (signed-note §Signatures): nothing verified.
     const other = NoteSigner.generate('someone.else', SIG_ED25519);
     assert.equal(openNote(`${TEXT}\n${SIG}`, [parseVerifierKey(other.verifierKey)]).verified.length, 0);
@@ -70,7 +81,12 @@ describe('checkpoints and cosignatures (C2SP tlog-checkpoint, tlog-cosignature)'
   it('formats and parses the checkpoint body', () => {
     const text = formatCheckpoint({ origin: 'example.com/log', size: 20852163, root, extensions: [] });
     assert.equal(text, `example.com/log\n20852163\n${Buffer.from(root).toString('base64')}\n`);
-    assert.deepEqual(parseCheckpoint(text), { origin: 'example.com/log', size: 20852163, root, extensions: [] });
+    assert.deepEqual(parseCheckpoint(text), {
+      origin: 'example.com/log',
+      size: 20852163,
+      root,
+      extensions: [],
+    });
     for (const bad of [
       'example.com/log\n020\nBwcHBwcHBwcHBwcHBwcHBwcHBwcHBwcHBwcHBwcHBwc=\n',
       'example.com/log\n20\nBwcH\n',
@@ -100,6 +116,8 @@ describe('checkpoints and cosignatures (C2SP tlog-checkpoint, tlog-cosignature)'
     const forged = `— witness.example/w1 ${raw.toString('base64')}\n`;
     assert.throws(() => openNote(formatNote(text, [forged]), [key]), { code: 'INVALID_SIGNATURE' });
     // A cosignature is not a valid plain note signature, and vice versa (distinct key ids).
-    assert.throws(() => cosign(NoteSigner.generate('x', SIG_ED25519), text, 1n), { code: 'INVALID_ARGUMENT' });
+    assert.throws(() => cosign(NoteSigner.generate('x', SIG_ED25519), text, 1n), {
+      code: 'INVALID_ARGUMENT',
+    });
   });
 });

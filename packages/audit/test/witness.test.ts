@@ -14,7 +14,13 @@ describe('witnesses', () => {
 
     // The same owner key runs a second, rewritten log of the same size against the same witnesses.
     const forkStore = SqliteLogStore.open(':memory:');
-    const fork = await AuditLog.open({ store: forkStore, origin: ORIGIN, signer: t.owner, witnesses: t.witnesses, now: tick });
+    const fork = await AuditLog.open({
+      store: forkStore,
+      origin: ORIGIN,
+      signer: t.owner,
+      witnesses: t.witnesses,
+      now: tick,
+    });
     const rewritten = lifecycle(1, { version: 1, doc: POLICY_V1 });
     // biome-ignore lint/suspicious/noExplicitAny: rewrite history
     (rewritten[2] as any).data.outcome = { action: 'allow' };
@@ -65,31 +71,67 @@ describe('witnesses', () => {
     const text = good.note.slice(0, good.note.indexOf('\n\n') + 1);
 
     // Not signed by the log key.
-    await assert.rejects(w.addCheckpoint({ oldSize: size, consistencyProof: [], checkpoint: formatNote(text, [`— ${t.owner.name} AAAAAA==\n`]) }), {
-      code: 'INVALID_SIGNATURE',
-    });
+    await assert.rejects(
+      w.addCheckpoint({
+        oldSize: size,
+        consistencyProof: [],
+        checkpoint: formatNote(text, [`— ${t.owner.name} AAAAAA==\n`]),
+      }),
+      {
+        code: 'INVALID_SIGNATURE',
+      },
+    );
     // Unknown log.
-    const other = formatCheckpoint({ origin: 'other.example/log', size: 1, root: new Uint8Array(32), extensions: [] });
-    await assert.rejects(w.addCheckpoint({ oldSize: 0, consistencyProof: [], checkpoint: formatNote(other, [t.owner.signatureLine(other)]) }), {
-      code: 'UNKNOWN_KEY',
+    const other = formatCheckpoint({
+      origin: 'other.example/log',
+      size: 1,
+      root: new Uint8Array(32),
+      extensions: [],
     });
+    await assert.rejects(
+      w.addCheckpoint({
+        oldSize: 0,
+        consistencyProof: [],
+        checkpoint: formatNote(other, [t.owner.signatureLine(other)]),
+      }),
+      {
+        code: 'UNKNOWN_KEY',
+      },
+    );
     // The log is wrong about the witness's size: told which size to prove from.
-    await assert.rejects(w.addCheckpoint({ oldSize: 0, consistencyProof: [], checkpoint: good.note }), (e: unknown) => {
-      const err = e as { code: string; witnessSize: number };
-      return err.code === 'OLD_SIZE_MISMATCH' && err.witnessSize === size;
-    });
+    await assert.rejects(
+      w.addCheckpoint({ oldSize: 0, consistencyProof: [], checkpoint: good.note }),
+      (e: unknown) => {
+        const err = e as { code: string; witnessSize: number };
+        return err.code === 'OLD_SIZE_MISMATCH' && err.witnessSize === size;
+      },
+    );
     // A checkpoint older than the cosigned one.
     const stale = formatCheckpoint({ origin: ORIGIN, size: 2, root: await t.log.rootAt(2), extensions: [] });
-    await assert.rejects(w.addCheckpoint({ oldSize: size, consistencyProof: [], checkpoint: formatNote(stale, [t.owner.signatureLine(stale)]) }), {
-      code: 'STALE_CHECKPOINT',
-    });
+    await assert.rejects(
+      w.addCheckpoint({
+        oldSize: size,
+        consistencyProof: [],
+        checkpoint: formatNote(stale, [t.owner.signatureLine(stale)]),
+      }),
+      {
+        code: 'STALE_CHECKPOINT',
+      },
+    );
     // A newer checkpoint with a bad consistency proof.
     await t.log.appendBatch(lifecycle(2, { version: 1, doc: POLICY_V1 }));
-    const nextText = formatCheckpoint({ origin: ORIGIN, size: t.log.size, root: t.log.root(), extensions: [] });
+    const nextText = formatCheckpoint({
+      origin: ORIGIN,
+      size: t.log.size,
+      root: t.log.root(),
+      extensions: [],
+    });
     const next = formatNote(nextText, [t.owner.signatureLine(nextText)]);
     const proof = await t.log.consistencyProof(size);
     const bad = proof.map((p, i) => (i === 0 ? p.map((b) => b ^ 1) : p));
-    await assert.rejects(w.addCheckpoint({ oldSize: size, consistencyProof: bad, checkpoint: next }), { code: 'INCONSISTENT' });
+    await assert.rejects(w.addCheckpoint({ oldSize: size, consistencyProof: bad, checkpoint: next }), {
+      code: 'INCONSISTENT',
+    });
     assert.equal((await w.state(ORIGIN))?.size, size, 'state unchanged by refusals');
     // The correct proof is accepted, and re-cosigning the same head is idempotent.
     await w.addCheckpoint({ oldSize: size, consistencyProof: proof, checkpoint: next });

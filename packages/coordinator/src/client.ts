@@ -51,11 +51,19 @@ export class CoordinatorClient {
     try {
       json = JSON.parse(text);
     } catch {
-      throw new ApiError(response.status, 'BAD_RESPONSE', `coordinator answered HTTP ${response.status} without JSON`);
+      throw new ApiError(
+        response.status,
+        'BAD_RESPONSE',
+        `coordinator answered HTTP ${response.status} without JSON`,
+      );
     }
     if (!response.ok) {
       const e = (json as { error?: { code?: string; message?: string } }).error;
-      throw new ApiError(response.status, e?.code ?? `HTTP_${response.status}`, e?.message ?? `HTTP ${response.status}`);
+      throw new ApiError(
+        response.status,
+        e?.code ?? `HTTP_${response.status}`,
+        e?.message ?? `HTTP ${response.status}`,
+      );
     }
     return { status: response.status, body: json as T };
   }
@@ -80,7 +88,11 @@ export class CoordinatorClient {
     params: { to: string; amount: string; token?: string; chainId?: number },
   ): Promise<PreparedTransfer> {
     return (
-      await this.call<PreparedTransfer>('POST', `/v1/vaults/${encodeURIComponent(vault)}/transfers/prepare`, params)
+      await this.call<PreparedTransfer>(
+        'POST',
+        `/v1/vaults/${encodeURIComponent(vault)}/transfers/prepare`,
+        params,
+      )
     ).body;
   }
   async submit(request: SignedRequest): Promise<{ status: number; body: RequestView }> {
@@ -91,7 +103,10 @@ export class CoordinatorClient {
   }
 
   /** Polls a vault until it is no longer `creating`, reporting each change. */
-  async waitForVault(idOrName: string, options: { onUpdate?: (v: VaultView) => void; timeoutMs?: number; pollMs?: number } = {}): Promise<VaultView> {
+  async waitForVault(
+    idOrName: string,
+    options: { onUpdate?: (v: VaultView) => void; timeoutMs?: number; pollMs?: number } = {},
+  ): Promise<VaultView> {
     const deadline = Date.now() + (options.timeoutMs ?? 180_000);
     let last = '';
     for (;;) {

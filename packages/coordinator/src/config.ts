@@ -12,11 +12,20 @@ export const coordinatorConfigSchema = z.strictObject({
     .max(64)
     .default([]),
   nodes: z
-    .array(z.strictObject({ nodeId: z.string().min(1), partyId: z.number().int().min(1).max(0xffff), url: z.url() }))
+    .array(
+      z.strictObject({
+        nodeId: z.string().min(1),
+        partyId: z.number().int().min(1).max(0xffff),
+        url: z.url(),
+      }),
+    )
     .max(256),
   /** Admin trust anchor; when set, keygen jobs are checked here too (nodes always check). */
   admins: z
-    .strictObject({ keys: z.array(z.string().regex(/^0x[0-9a-f]{64}$/)).min(1), quorum: z.number().int().min(1) })
+    .strictObject({
+      keys: z.array(z.string().regex(/^0x[0-9a-f]{64}$/)).min(1),
+      quorum: z.number().int().min(1),
+    })
     .optional(),
   signTimeoutMs: z.number().int().min(100).default(20_000),
   keygenTimeoutMs: z.number().int().min(100).default(120_000),

@@ -17,7 +17,9 @@ export function jsonLogger(write: (line: string) => void = (l) => process.stdout
 }
 
 /** A logger that keeps lines in memory (tests). */
-export function memoryLogger(): Logger & { lines: { level: LogLevel; event: string; [k: string]: unknown }[] } {
+export function memoryLogger(): Logger & {
+  lines: { level: LogLevel; event: string; [k: string]: unknown }[];
+} {
   const lines: { level: LogLevel; event: string; [k: string]: unknown }[] = [];
   return {
     lines,

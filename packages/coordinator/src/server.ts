@@ -39,7 +39,10 @@ export async function startCoordinator(
   const clients = new Map(config.nodes.map((n) => [n.partyId, new NodeClient(n)]));
   const health = new NodeHealth(clients, (s) => metrics.nodeUp.set({ node: s.nodeId }, s.up ? 1 : 0));
   const chains = new Map(
-    config.chains.map((c) => [c.chainId, new EvmChain({ rpcUrl: c.rpcUrl, pollingIntervalMs: config.receiptPollMs })]),
+    config.chains.map((c) => [
+      c.chainId,
+      new EvmChain({ rpcUrl: c.rpcUrl, pollingIntervalMs: config.receiptPollMs }),
+    ]),
   );
   const orchestrator = new SigningOrchestrator({
     requests,
@@ -57,7 +60,8 @@ export async function startCoordinator(
     vaults.update(v.vaultId, {
       status: 'failed',
       errorCode: 'INTERRUPTED',
-      errorMessage: 'the coordinator restarted during key generation; create the vault again under a new name',
+      errorMessage:
+        'the coordinator restarted during key generation; create the vault again under a new name',
     });
     logger.log('warn', 'vault.keygen_interrupted', { vaultId: v.vaultId });
   }
@@ -72,7 +76,12 @@ export async function startCoordinator(
   await health.probe();
   health.start(config.healthIntervalMs);
   const resumed = orchestrator.resumeAll();
-  logger.log('info', 'listening', { url, resumed, nodes: config.nodes.length, chains: config.chains.map((c) => c.chainId) });
+  logger.log('info', 'listening', {
+    url,
+    resumed,
+    nodes: config.nodes.length,
+    chains: config.chains.map((c) => c.chainId),
+  });
 
   return {
     url,

@@ -14,7 +14,7 @@ import {
   startAnvil,
 } from '@cairn/chains';
 import {
-  ApiError,
+  type ApiError,
   type Coordinator,
   CoordinatorClient,
   type CoordinatorConfigInput,
@@ -57,8 +57,13 @@ describe('coordinator (fake nodes, real anvil)', () => {
     };
     coordinator = await startCoordinator(config, { logger });
     client = new CoordinatorClient(coordinator.url);
-    const wallet = createWalletClient({ account: privateKeyToAccount(ANVIL_DEV_PRIVATE_KEYS[1]), transport: http(anvil.rpcUrl) });
-    await chain.waitForReceipt(await wallet.sendTransaction({ chain: foundry, to: vaultAddress, value: parseEther('5') }));
+    const wallet = createWalletClient({
+      account: privateKeyToAccount(ANVIL_DEV_PRIVATE_KEYS[1]),
+      transport: http(anvil.rpcUrl),
+    });
+    await chain.waitForReceipt(
+      await wallet.sendTransaction({ chain: foundry, to: vaultAddress, value: parseEther('5') }),
+    );
   });
   after(async () => {
     await coordinator?.stop();
@@ -68,11 +73,14 @@ describe('coordinator (fake nodes, real anvil)', () => {
   });
 
   it('refuses a keygen job without the admin quorum, and creates a vault with it', async () => {
-    await assert.rejects(client.createVault(keygenJob({ vaultId: 'weak', admins: [admin1] })), (e: ApiError) => {
-      assert.equal(e.code, 'BAD_SIGNATURE');
-      assert.match(e.message, /1 valid admin signature/);
-      return true;
-    });
+    await assert.rejects(
+      client.createVault(keygenJob({ vaultId: 'weak', admins: [admin1] })),
+      (e: ApiError) => {
+        assert.equal(e.code, 'BAD_SIGNATURE');
+        assert.match(e.message, /1 valid admin signature/);
+        return true;
+      },
+    );
     assert.ok(logger.lines.some((l) => l.event === 'vault.refused' && l.level === 'warn'));
     assert.equal(nodes[0]!.keygens, 0);
     const created = await client.createVault(keygenJob({ vaultId: 'treasury' }));
@@ -116,9 +124,20 @@ describe('coordinator (fake nodes, real anvil)', () => {
     const tx = prepared.transaction as never;
     const jobsBefore = nodes.map((n) => n.jobs.length);
     const good = signedTransfer({ vaultId: 'treasury', transaction: tx });
-    const tampered = { ...good, body: { ...good.body, transaction: { ...good.body.transaction!, value: '1' } } };
-    await assert.rejects(client.submit(tampered), (e: ApiError) => e.code === 'BAD_SIGNATURE' && e.status === 401);
-    const expired = signedTransfer({ vaultId: 'treasury', transaction: tx, createdAt: Math.floor(Date.now() / 1000) - 600, expiresIn: 60 });
+    const tampered = {
+      ...good,
+      body: { ...good.body, transaction: { ...good.body.transaction!, value: '1' } },
+    };
+    await assert.rejects(
+      client.submit(tampered),
+      (e: ApiError) => e.code === 'BAD_SIGNATURE' && e.status === 401,
+    );
+    const expired = signedTransfer({
+      vaultId: 'treasury',
+      transaction: tx,
+      createdAt: Math.floor(Date.now() / 1000) - 600,
+      expiresIn: 60,
+    });
     await assert.rejects(client.submit(expired), (e: ApiError) => e.code === 'EXPIRED' && e.status === 422);
     const tooLong = signedTransfer({ vaultId: 'treasury', transaction: tx, expiresIn: 7200 });
     await assert.rejects(client.submit(tooLong), { code: 'EXPIRED' });
@@ -139,7 +158,14 @@ describe('coordinator (fake nodes, real anvil)', () => {
 
     // Every refusal left an audit-worthy line and no sign job beyond the one accepted request.
     const refusals = logger.lines.filter((l) => l.event === 'request.refused').map((l) => l.code);
-    for (const code of ['BAD_SIGNATURE', 'EXPIRED', 'NOT_INITIATOR', 'UNKNOWN_VAULT', 'REPLAYED', 'IDEMPOTENCY_CONFLICT']) {
+    for (const code of [
+      'BAD_SIGNATURE',
+      'EXPIRED',
+      'NOT_INITIATOR',
+      'UNKNOWN_VAULT',
+      'REPLAYED',
+      'IDEMPOTENCY_CONFLICT',
+    ]) {
       assert.ok(refusals.includes(code), `no refusal line for ${code}`);
     }
     const jobsAfter = nodes.map((n) => n.jobs.length);
@@ -147,7 +173,11 @@ describe('coordinator (fake nodes, real anvil)', () => {
   });
 
   it('surfaces a node refusal as a rejected request with the node code', async () => {
-    nodes[1]!.behaviour = { kind: 'refuse', code: 'PAYLOAD_MISMATCH', message: 'payload does not match the transaction' };
+    nodes[1]!.behaviour = {
+      kind: 'refuse',
+      code: 'PAYLOAD_MISMATCH',
+      message: 'payload does not match the transaction',
+    };
     try {
       const prepared = await client.prepareTransfer('treasury', { to: recipient, amount: '0.01' });
       const request = signedTransfer({ vaultId: 'treasury', transaction: prepared.transaction as never });
@@ -223,7 +253,11 @@ describe('coordinator (fake nodes, real anvil)', () => {
     const done = await client.waitForRequest(body.requestId);
     assert.equal(done.state, 'confirmed', JSON.stringify(done.error));
     assert.equal(done.txHash, signed.txHash);
-    assert.equal(nodes.reduce((a, n) => a + n.jobs.length, 0), jobs, 'no new sign job after restart');
+    assert.equal(
+      nodes.reduce((a, n) => a + n.jobs.length, 0),
+      jobs,
+      'no new sign job after restart',
+    );
     assert.equal(await chain.getPendingNonce(vaultAddress), prepared + 1);
     assert.ok(logger.lines.some((l) => l.event === 'request.resumed' && l.requestId === body.requestId));
   });
@@ -231,7 +265,13 @@ describe('coordinator (fake nodes, real anvil)', () => {
   it('serves an OpenAPI document generated from the validating schemas', async () => {
     const doc = (await (await fetch(`${coordinator.url}/openapi.json`)).json()) as {
       openapi: string;
-      paths: Record<string, Record<string, { requestBody?: { content: Record<string, { schema: { properties?: Record<string, unknown> } }> } }>>;
+      paths: Record<
+        string,
+        Record<
+          string,
+          { requestBody?: { content: Record<string, { schema: { properties?: Record<string, unknown> } }> } }
+        >
+      >;
     };
     assert.equal(doc.openapi, '3.1.0');
     const submit = doc.paths['/v1/requests']!.post!.requestBody!.content['application/json']!.schema;

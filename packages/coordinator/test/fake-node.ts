@@ -10,7 +10,10 @@ import { secp256k1 } from '@noble/curves/secp256k1.js';
 export const FAKE_SECRET = secp256k1.utils.randomSecretKey();
 export const FAKE_PUBLIC_KEY = `0x${Buffer.from(secp256k1.getPublicKey(FAKE_SECRET, true)).toString('hex')}`;
 
-export type FakeBehaviour = { kind: 'ok' } | { kind: 'refuse'; code: string; message: string } | { kind: 'abort' };
+export type FakeBehaviour =
+  | { kind: 'ok' }
+  | { kind: 'refuse'; code: string; message: string }
+  | { kind: 'abort' };
 
 export class FakeNode {
   readonly partyId: number;
@@ -52,14 +55,20 @@ export class FakeNode {
         if (req.url === '/v1/keygen') {
           this.keygens++;
           const job = JSON.parse(body);
-          return send(200, { vaultId: job.vaultId, keyId: `${job.vaultId}/1`, scheme: job.scheme, publicKey: FAKE_PUBLIC_KEY });
+          return send(200, {
+            vaultId: job.vaultId,
+            keyId: `${job.vaultId}/1`,
+            scheme: job.scheme,
+            publicKey: FAKE_PUBLIC_KEY,
+          });
         }
         if (req.url === '/v1/sign') {
           const job = JSON.parse(body) as SignJob;
           this.jobs.push(job);
           const b = this.behaviour;
           if (b.kind === 'refuse') return send(403, { error: { code: b.code, message: b.message } });
-          if (b.kind === 'abort') return send(503, { error: { code: 'SESSION_TIMEOUT', message: 'peer silent' } });
+          if (b.kind === 'abort')
+            return send(503, { error: { code: 'SESSION_TIMEOUT', message: 'peer silent' } });
           const payload = evmSigningPayload(job.request.body);
           const sig = secp256k1.Signature.fromBytes(
             secp256k1.sign(payload, FAKE_SECRET, { prehash: false, format: 'recovered' }),

@@ -1,13 +1,25 @@
 // Test helpers: build and sign requests and keygen jobs the way API clients do.
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { EvmTransaction } from '@cairn/chains';
-import { type KeygenJob, publicKeyOf, randomSigningKey, type SignedRequest, signKeygenJob, signSignRequest } from '@cairn/node';
+import {
+  type KeygenJob,
+  publicKeyOf,
+  randomSigningKey,
+  type SignedRequest,
+  signKeygenJob,
+  signSignRequest,
+} from '@cairn/node';
 
 export const admin1 = randomSigningKey();
 export const admin2 = randomSigningKey();
 export const initiatorKey = randomSigningKey();
 
-export function keygenJob(params: { vaultId: string; parties?: number[]; threshold?: number; admins?: Uint8Array[] }): KeygenJob {
+export function keygenJob(params: {
+  vaultId: string;
+  parties?: number[];
+  threshold?: number;
+  admins?: Uint8Array[];
+}): KeygenJob {
   return signKeygenJob(
     {
       vaultId: params.vaultId,

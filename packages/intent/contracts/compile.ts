@@ -48,7 +48,10 @@ interface SolcOutput {
   errors?: { severity: 'error' | 'warning' | 'info'; formattedMessage: string }[];
   contracts?: Record<
     string,
-    Record<string, { abi: unknown[]; evm: { bytecode: { object: string }; deployedBytecode: { object: string } } }>
+    Record<
+      string,
+      { abi: unknown[]; evm: { bytecode: { object: string }; deployedBytecode: { object: string } } }
+    >
   >;
 }
 
@@ -57,7 +60,8 @@ export function compileContracts(): Map<string, ContractArtifact> {
   const solc = createRequire(import.meta.url)('solc') as Solc;
   const sources: Record<string, { content: string }> = {};
   for (const file of readdirSync(CONTRACTS_SOURCE_DIR).sort()) {
-    if (file.endsWith('.sol')) sources[file] = { content: readFileSync(join(CONTRACTS_SOURCE_DIR, file), 'utf8') };
+    if (file.endsWith('.sol'))
+      sources[file] = { content: readFileSync(join(CONTRACTS_SOURCE_DIR, file), 'utf8') };
   }
   const output = JSON.parse(
     solc.compile(JSON.stringify({ language: 'Solidity', sources, settings: SETTINGS })),
@@ -68,7 +72,8 @@ export function compileContracts(): Map<string, ContractArtifact> {
   for (const [sourceName, contracts] of Object.entries(output.contracts ?? {})) {
     for (const [contractName, c] of Object.entries(contracts)) {
       if (c.evm.bytecode.object.length === 0) continue; // interfaces
-      if (artifacts.has(contractName)) throw new ContractCompileError(`duplicate contract name ${contractName}`);
+      if (artifacts.has(contractName))
+        throw new ContractCompileError(`duplicate contract name ${contractName}`);
       artifacts.set(contractName, {
         contractName,
         sourceName,
@@ -113,7 +118,9 @@ if (import.meta.main) {
   if (process.argv.includes('--check')) {
     const stale = staleArtifacts(fresh);
     if (stale.length > 0) {
-      console.error(`stale contract artifacts: ${stale.join(', ')} (run packages/intent/contracts/compile.ts)`);
+      console.error(
+        `stale contract artifacts: ${stale.join(', ')} (run packages/intent/contracts/compile.ts)`,
+      );
       process.exit(1);
     }
     console.log(`${fresh.size} contract artifacts up to date`);

@@ -24,7 +24,11 @@ export const nodeConfigSchema = z.strictObject({
   /** A protocol session that makes no progress for this long is aborted and cleaned up. */
   sessionTimeoutMs: z.number().int().min(100).max(600_000).default(15_000),
   /** Longest accepted request lifetime (expiresAt - createdAt) and clock skew, in seconds. */
-  maxRequestLifetimeSeconds: z.number().int().min(1).default(24 * 3600),
+  maxRequestLifetimeSeconds: z
+    .number()
+    .int()
+    .min(1)
+    .default(24 * 3600),
   clockSkewSeconds: z.number().int().min(0).default(60),
   logLevel: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
 });
@@ -81,6 +85,7 @@ export function readPassphrase(config: NodeConfig, env: NodeJS.ProcessEnv = proc
       `no passphrase: set the ${config.passphraseEnv} environment variable or passphraseFile in the config`,
     );
   }
-  if (passphrase.length < 8) throw new NodeError('PASSPHRASE_MISSING', 'the passphrase must have at least 8 characters');
+  if (passphrase.length < 8)
+    throw new NodeError('PASSPHRASE_MISSING', 'the passphrase must have at least 8 characters');
   return passphrase;
 }

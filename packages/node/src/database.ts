@@ -76,13 +76,14 @@ export function writeMarker(dataDir: string, nodeId: string): void {
 }
 
 export function getMeta(db: DatabaseSync, key: string): Uint8Array | undefined {
-  const row = db.prepare('SELECT value FROM meta WHERE key = ?').get(key) as { value: Uint8Array } | undefined;
+  const row = db.prepare('SELECT value FROM meta WHERE key = ?').get(key) as
+    | { value: Uint8Array }
+    | undefined;
   return row ? new Uint8Array(row.value) : undefined;
 }
 
 export function setMeta(db: DatabaseSync, key: string, value: Uint8Array): void {
-  db.prepare('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value').run(
-    key,
-    value,
-  );
+  db.prepare(
+    'INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value',
+  ).run(key, value);
 }

@@ -155,7 +155,9 @@ export async function startHttpApi(params: {
     close: () =>
       new Promise<void>((resolve) => {
         server.close(() => resolve());
-        server.closeAllConnections();
+        server.closeIdleConnections();
+        // Give in-flight responses (e.g. SHUTTING_DOWN refusals) a moment, then cut the rest.
+        setTimeout(() => server.closeAllConnections(), 500).unref();
       }),
   };
 }

@@ -9,7 +9,12 @@ import { randomBytes } from '@noble/hashes/utils.js';
 import { Reader, Writer } from '@cairn/mpc';
 import { getMeta, openNodeDatabase, prepareSchema, setMeta, writeMarker } from './database.ts';
 import { NodeError } from './errors.ts';
-import { deriveWrappingKey, type KdfParameters, open, seal } from './key-envelope.ts';
+import {
+  deriveWrappingKey,
+  type KdfParameters,
+  openSecret as open,
+  sealSecret as seal,
+} from './key-envelope.ts';
 import { bytesToHex } from './statements/encoding.ts';
 
 export interface NodeIdentity {
@@ -106,7 +111,10 @@ async function unlockExisting(
   const check = getMeta(db, 'passphrase_check');
   const sealedIdentity = getMeta(db, 'identity');
   if (!storedId || !kdfBytes || !check || !sealedIdentity) {
-    throw new NodeError('DATABASE_CORRUPTED', 'the node database lacks its key metadata; restore it from backup');
+    throw new NodeError(
+      'DATABASE_CORRUPTED',
+      'the node database lacks its key metadata; restore it from backup',
+    );
   }
   const nodeId = new TextDecoder().decode(storedId);
   if (nodeId !== params.nodeId) {
@@ -119,7 +127,10 @@ async function unlockExisting(
   try {
     kdf = decodeKdf(kdfBytes);
   } catch (error) {
-    throw new NodeError('DATABASE_CORRUPTED', `stored KDF parameters are invalid: ${(error as Error).message}`);
+    throw new NodeError(
+      'DATABASE_CORRUPTED',
+      `stored KDF parameters are invalid: ${(error as Error).message}`,
+    );
   }
   const wrappingKey = await deriveWrappingKey(params.passphrase, kdf);
   try {
@@ -135,7 +146,10 @@ async function unlockExisting(
   try {
     secrets = open(wrappingKey, sealedIdentity, identityAad(nodeId));
   } catch {
-    throw new NodeError('DATABASE_CORRUPTED', 'the sealed node identity does not decrypt; restore it from backup');
+    throw new NodeError(
+      'DATABASE_CORRUPTED',
+      'the sealed node identity does not decrypt; restore it from backup',
+    );
   }
   const r = new Reader(secrets);
   const signingSecretKey = r.fixed(32);
@@ -145,7 +159,11 @@ async function unlockExisting(
   return { db, wrappingKey, identity: identityOf(nodeId, signingSecretKey, encryptionSecretKey) };
 }
 
-function identityOf(nodeId: string, signingSecretKey: Uint8Array, encryptionSecretKey: Uint8Array): NodeIdentity {
+function identityOf(
+  nodeId: string,
+  signingSecretKey: Uint8Array,
+  encryptionSecretKey: Uint8Array,
+): NodeIdentity {
   return {
     nodeId,
     signingSecretKey,

@@ -1,6 +1,7 @@
 // @cairn/node: the signer node. Statement formats shared with the coordinator, and the node's
 // building blocks (share store, verification pipeline, protocol runner, HTTP API).
 export * from './config.ts';
+export * from './database.ts';
 export * from './errors.ts';
 export * from './http-api.ts';
 export * from './identity.ts';

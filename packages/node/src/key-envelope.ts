@@ -36,7 +36,7 @@ export async function deriveWrappingKey(passphrase: string, kdf: KdfParameters):
 }
 
 /** Encrypts `plaintext` under a fresh data key, and the data key under `wrappingKey`. */
-export function seal(wrappingKey: Uint8Array, plaintext: Uint8Array, aad: Uint8Array): Uint8Array {
+export function sealSecret(wrappingKey: Uint8Array, plaintext: Uint8Array, aad: Uint8Array): Uint8Array {
   const dataKey = randomBytes(32);
   const keyNonce = randomBytes(24);
   const dataNonce = randomBytes(24);
@@ -53,7 +53,7 @@ export function seal(wrappingKey: Uint8Array, plaintext: Uint8Array, aad: Uint8A
 }
 
 /** Opens a sealed blob; EnvelopeOpenError when the key is wrong or the blob or its context changed. */
-export function open(wrappingKey: Uint8Array, sealed: Uint8Array, aad: Uint8Array): Uint8Array {
+export function openSecret(wrappingKey: Uint8Array, sealed: Uint8Array, aad: Uint8Array): Uint8Array {
   let keyNonce: Uint8Array;
   let wrapped: Uint8Array;
   let dataNonce: Uint8Array;
@@ -73,7 +73,9 @@ export function open(wrappingKey: Uint8Array, sealed: Uint8Array, aad: Uint8Arra
   try {
     dataKey = xchacha20poly1305(wrappingKey, keyNonce, aad).decrypt(wrapped);
   } catch {
-    throw new EnvelopeOpenError('data key does not unwrap (wrong passphrase, or the data was altered or moved)');
+    throw new EnvelopeOpenError(
+      'data key does not unwrap (wrong passphrase, or the data was altered or moved)',
+    );
   }
   try {
     return xchacha20poly1305(dataKey, dataNonce, aad).decrypt(ciphertext);

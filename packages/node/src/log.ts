@@ -21,8 +21,9 @@ export function createLogger(params: {
   const log = (level: LogLevel, event: string, fields: Record<string, unknown> = {}) => {
     if (order[level] < min) return;
     write(
-      JSON.stringify({ ts: new Date().toISOString(), level, event, node: params.nodeId, ...fields }, (_k, v) =>
-        typeof v === 'bigint' ? v.toString() : v,
+      JSON.stringify(
+        { ts: new Date().toISOString(), level, event, node: params.nodeId, ...fields },
+        (_k, v) => (typeof v === 'bigint' ? v.toString() : v),
       ),
     );
   };

@@ -46,7 +46,14 @@ async function main(): Promise<void> {
     return;
   }
   passphrase = '';
-  const http = await startHttpApi({ node, host: config.host, port: config.port, log });
+  let http: Awaited<ReturnType<typeof startHttpApi>>;
+  try {
+    http = await startHttpApi({ node, host: config.host, port: config.port, log });
+  } catch (error) {
+    await node.close();
+    fail(log, error);
+    return;
+  }
   log.info('listening', { url: http.url, partyId: config.partyId });
   let stopping = false;
   const stop = async (signal: string) => {
@@ -69,8 +76,15 @@ function fail(log: ReturnType<typeof createLogger>, error: unknown): void {
   process.exit(1);
 }
 
+process.on('unhandledRejection', (error) => {
+  process.stdout.write(
+    `${JSON.stringify({ ts: new Date().toISOString(), level: 'error', event: 'unhandled_rejection', reason: reasonOf(error) })}\n`,
+  );
+});
 process.on('uncaughtException', (error) => {
-  process.stdout.write(`${JSON.stringify({ ts: new Date().toISOString(), level: 'error', event: 'uncaught_exception', reason: reasonOf(error) })}\n`);
+  process.stdout.write(
+    `${JSON.stringify({ ts: new Date().toISOString(), level: 'error', event: 'uncaught_exception', reason: reasonOf(error) })}\n`,
+  );
 });
 
 await main();

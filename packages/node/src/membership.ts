@@ -9,7 +9,12 @@ import { canonicalize } from '@cairn/canonical';
 import { getMeta, setMeta } from './database.ts';
 import { NodeError } from './errors.ts';
 import type { AdminTrust } from './statements/admin-quorum.ts';
-import { type Committee, type CommitteeMember, parseCommittee, verifyCommittee } from './statements/committee.ts';
+import {
+  type Committee,
+  type CommitteeMember,
+  parseCommittee,
+  verifyCommittee,
+} from './statements/committee.ts';
 import { hexToBytes } from './statements/encoding.ts';
 import { StatementError } from './statements/errors.ts';
 
@@ -97,11 +102,18 @@ export class Membership {
       throw error;
     }
     const me = committee.members.find((m) => m.nodeId === this.#self.nodeId);
-    if (!me) throw new CommitteeRefusedError('NOT_A_MEMBER', `node ${this.#self.nodeId} is not in the committee`);
+    if (!me)
+      throw new CommitteeRefusedError('NOT_A_MEMBER', `node ${this.#self.nodeId} is not in the committee`);
     if (me.partyId !== this.#self.partyId)
-      throw new CommitteeRefusedError('IDENTITY_MISMATCH', `the committee gives this node party ${me.partyId}, its config says ${this.#self.partyId}`);
+      throw new CommitteeRefusedError(
+        'IDENTITY_MISMATCH',
+        `the committee gives this node party ${me.partyId}, its config says ${this.#self.partyId}`,
+      );
     if (me.signingKey !== this.#self.signingKey || me.encryptionKey !== this.#self.encryptionKey)
-      throw new CommitteeRefusedError('IDENTITY_MISMATCH', `the committee lists other keys for node ${this.#self.nodeId}`);
+      throw new CommitteeRefusedError(
+        'IDENTITY_MISMATCH',
+        `the committee lists other keys for node ${this.#self.nodeId}`,
+      );
   }
 
   #set(committee: Committee): void {
@@ -116,7 +128,10 @@ export class Membership {
 
   require(): Committee {
     if (!this.#committee)
-      throw new NodeError('NO_COMMITTEE', 'this node has no committee yet: install a signed committee (POST /v1/committee)');
+      throw new NodeError(
+        'NO_COMMITTEE',
+        'this node has no committee yet: install a signed committee (POST /v1/committee)',
+      );
     return this.#committee;
   }
 

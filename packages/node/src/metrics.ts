@@ -66,5 +66,15 @@ export function createNodeMetrics(params: { nodeId: string; activeSessions: () =
     help: 'Version of the accepted committee (0 when none)',
     registers: [registry],
   });
-  return { registry, signJobs, refusals, signDuration, protocolAborts, keygens, activeSessions, up, committeeVersion };
+  return {
+    registry,
+    signJobs,
+    refusals,
+    signDuration,
+    protocolAborts,
+    keygens,
+    activeSessions,
+    up,
+    committeeVersion,
+  };
 }

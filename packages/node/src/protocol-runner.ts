@@ -5,7 +5,6 @@
 // session keys (the transport then refuses that session's envelopes). Messages that arrive for
 // a session this node has not started yet (its job may still be on its way from the
 // coordinator) are buffered briefly.
-import { bytesToHex } from '@noble/hashes/utils.js';
 import {
   decodeMessage,
   encodeMessage,
@@ -19,6 +18,7 @@ import {
 import type { SecureTransport, TransportMessage } from '@cairn/transport';
 import { NodeError } from './errors.ts';
 import { type Logger, reasonOf } from './log.ts';
+import { bytesToHex } from './statements/encoding.ts';
 
 export interface RunSessionParameters<T> {
   sessionId: Uint8Array;
@@ -109,7 +109,11 @@ export class ProtocolRunner {
       };
       this.#sessions.set(sid, session);
       session.timer = setTimeout(() => this.#timeout(session, params.timeoutMs), params.timeoutMs);
-      this.#log.info('session_started', { sessionId: sid, protocol: params.protocol.protocol, label: params.label });
+      this.#log.info('session_started', {
+        sessionId: sid,
+        protocol: params.protocol.protocol,
+        label: params.label,
+      });
       this.#step(session, () => session.protocol.start());
       const early = this.#pending.get(sid);
       this.#pending.delete(sid);
@@ -128,27 +132,39 @@ export class ProtocolRunner {
 
   close(): void {
     this.#closed = true;
-    for (const s of [...this.#sessions.values()]) this.#fail(s, new NodeError('SHUTTING_DOWN', 'the node is shutting down'));
+    for (const s of [...this.#sessions.values()])
+      this.#fail(s, new NodeError('SHUTTING_DOWN', 'the node is shutting down'));
     this.#pending.clear();
   }
 
   #onMessage(m: TransportMessage): void {
     const sid = bytesToHex(m.sessionId);
     const session = this.#sessions.get(sid);
-    if (session) return this.#deliver(session, m);
+    if (session) {
+      this.#deliver(session, m);
+      return;
+    }
     // Not started here yet: keep it for a while (bounded), in arrival order.
     this.#sweepPending();
     let pending = this.#pending.get(sid);
     if (!pending) {
       if (this.#pending.size >= this.#maxPendingSessions) {
-        this.#log.warn('session_message_dropped', { sessionId: sid, from: m.from, reason: 'too many pending sessions' });
+        this.#log.warn('session_message_dropped', {
+          sessionId: sid,
+          from: m.from,
+          reason: 'too many pending sessions',
+        });
         return;
       }
       pending = { firstAt: Date.now(), messages: [] };
       this.#pending.set(sid, pending);
     }
     if (pending.messages.length >= this.#maxPendingMessages) {
-      this.#log.warn('session_message_dropped', { sessionId: sid, from: m.from, reason: 'too many pending messages' });
+      this.#log.warn('session_message_dropped', {
+        sessionId: sid,
+        from: m.from,
+        reason: 'too many pending messages',
+      });
       return;
     }
     pending.messages.push(m);
@@ -170,22 +186,31 @@ export class ProtocolRunner {
     const party = session.partyOfNode.get(m.from);
     if (party === undefined) {
       // A committee member that is not a participant of this session: refuse, do not abort.
-      this.#log.warn('session_message_refused', { sessionId: session.sid, from: m.from, reason: 'not a participant' });
+      this.#log.warn('session_message_refused', {
+        sessionId: session.sid,
+        from: m.from,
+        reason: 'not a participant',
+      });
       return;
     }
     let message: ProtocolMessage;
     try {
       message = decodeMessage(m.payload);
-      if (!equalBytes(message.sessionId, session.sessionId)) throw new MpcError('SESSION_MISMATCH', 'inner session id differs');
+      if (!equalBytes(message.sessionId, session.sessionId))
+        throw new MpcError('SESSION_MISMATCH', 'inner session id differs');
       // The authenticated sender must be the party the message claims to come from.
       if (message.from !== party)
-        throw new MpcError('UNEXPECTED_SENDER', `node ${m.from} is party ${party} but claims party ${message.from}`);
+        throw new MpcError(
+          'UNEXPECTED_SENDER',
+          `node ${m.from} is party ${party} but claims party ${message.from}`,
+        );
     } catch (error) {
       const code = error instanceof MpcError ? error.code : 'MALFORMED_MESSAGE';
-      return this.#fail(
+      this.#fail(
         session,
         new ProtocolAbortError({ code, culprit: party, message: reasonOf(error), cause: error }),
       );
+      return;
     }
     this.#step(session, () => session.protocol.receive(message));
   }
@@ -195,7 +220,8 @@ export class ProtocolRunner {
     try {
       out = fn();
     } catch (error) {
-      return this.#fail(session, error);
+      this.#fail(session, error);
+      return;
     }
     for (const m of out) this.#send(session, m);
     if (session.protocol.done && !session.ended) {
@@ -203,7 +229,8 @@ export class ProtocolRunner {
       try {
         result = session.protocol.result();
       } catch (error) {
-        return this.#fail(session, error);
+        this.#fail(session, error);
+        return;
       }
       this.#end(session);
       this.#log.info('session_completed', {
@@ -218,12 +245,14 @@ export class ProtocolRunner {
   #send(session: ActiveSession, m: ProtocolMessage): void {
     const bytes = encodeMessage(m);
     const self = session.protocol.party;
-    const targets =
-      m.to === null ? [...session.nodes.keys()].filter((p) => p !== self) : [m.to];
+    const targets = m.to === null ? [...session.nodes.keys()].filter((p) => p !== self) : [m.to];
     for (const party of targets) {
       const node = session.nodes.get(party);
       if (node === undefined) {
-        this.#fail(session, new NodeError('PROTOCOL_ABORTED', `protocol addressed party ${party}, which is not in the session`));
+        this.#fail(
+          session,
+          new NodeError('PROTOCOL_ABORTED', `protocol addressed party ${party}, which is not in the session`),
+        );
         return;
       }
       // Sequence numbers are assigned synchronously here, so per-recipient order is preserved
@@ -232,9 +261,13 @@ export class ProtocolRunner {
         if (session.ended) return;
         this.#fail(
           session,
-          new NodeError('PEER_UNREACHABLE', `node ${node} (party ${party}) is unreachable: ${reasonOf(error)}`, {
-            cause: error,
-          }),
+          new NodeError(
+            'PEER_UNREACHABLE',
+            `node ${node} (party ${party}) is unreachable: ${reasonOf(error)}`,
+            {
+              cause: error,
+            },
+          ),
         );
       });
     }
@@ -258,10 +291,17 @@ export class ProtocolRunner {
     let failure: NodeError;
     if (error instanceof NodeError) failure = error;
     else if (error instanceof ProtocolAbortError) {
-      const culprit = error.culprit === null ? 'unidentified' : `${session.nodes.get(error.culprit) ?? '?'} (party ${error.culprit})`;
-      failure = new NodeError('PROTOCOL_ABORTED', `protocol aborted (${error.code}), culprit ${culprit}: ${error.message}`, {
-        cause: error,
-      });
+      const culprit =
+        error.culprit === null
+          ? 'unidentified'
+          : `${session.nodes.get(error.culprit) ?? '?'} (party ${error.culprit})`;
+      failure = new NodeError(
+        'PROTOCOL_ABORTED',
+        `protocol aborted (${error.code}), culprit ${culprit}: ${error.message}`,
+        {
+          cause: error,
+        },
+      );
     } else {
       failure = new NodeError('PROTOCOL_ABORTED', `protocol failed: ${reasonOf(error)}`, { cause: error });
     }

@@ -9,7 +9,10 @@ export type ReplayKind = 'sign' | 'keygen';
 export type ReplayState = 'in-progress' | 'aborted' | 'completed';
 
 export type ReserveOutcome =
-  | { ok: true; /** A still-running session of the same request that this one replaces. */ supersedes: string | null }
+  | {
+      ok: true /** A still-running session of the same request that this one replaces. */;
+      supersedes: string | null;
+    }
   | { ok: false; message: string };
 
 interface Row {
@@ -47,7 +50,9 @@ export class ReplayGuard {
       .get(params.sessionId) as { nonce: string } | undefined;
     if (bySession && bySession.nonce !== params.nonce)
       return { ok: false, message: `session id ${params.sessionId} was already used for another statement` };
-    const row = this.#db.prepare('SELECT * FROM seen_nonces WHERE nonce = ?').get(params.nonce) as Row | undefined;
+    const row = this.#db.prepare('SELECT * FROM seen_nonces WHERE nonce = ?').get(params.nonce) as
+      | Row
+      | undefined;
     if (!row) {
       this.#db
         .prepare(
@@ -66,9 +71,15 @@ export class ReplayGuard {
       return { ok: true, supersedes: null };
     }
     if (row.kind !== params.kind || row.digest !== params.digest)
-      return { ok: false, message: `nonce ${params.nonce} was already used by another ${row.kind} statement` };
+      return {
+        ok: false,
+        message: `nonce ${params.nonce} was already used by another ${row.kind} statement`,
+      };
     if (row.state === 'completed')
-      return { ok: false, message: `${params.kind} statement ${params.requestId} was already completed by this node` };
+      return {
+        ok: false,
+        message: `${params.kind} statement ${params.requestId} was already completed by this node`,
+      };
     if (row.session_id === params.sessionId)
       return { ok: false, message: `session ${params.sessionId} was already run for ${params.requestId}` };
     const supersedes = row.state === 'in-progress' ? row.session_id : null;

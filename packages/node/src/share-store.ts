@@ -5,7 +5,7 @@
 import type { DatabaseSync } from 'node:sqlite';
 import { KeyShare, type SchemeId, Writer } from '@cairn/mpc';
 import { NodeError } from './errors.ts';
-import { EnvelopeOpenError, open, seal } from './key-envelope.ts';
+import { EnvelopeOpenError, openSecret as open, sealSecret as seal } from './key-envelope.ts';
 
 export function shareAad(nodeId: string, keyId: string, version: number): Uint8Array {
   return new Writer().string('cairn/key-share-at-rest/v1').string(nodeId).string(keyId).u32(version).finish();
@@ -34,7 +34,10 @@ export class ShareStore {
         .run(keyId, share.version, share.scheme, sealed, Date.now());
     } catch (error) {
       if (/UNIQUE|PRIMARY KEY/i.test((error as Error).message)) {
-        throw new NodeError('VAULT_EXISTS', `a share of key ${keyId} version ${share.version} is already stored`);
+        throw new NodeError(
+          'VAULT_EXISTS',
+          `a share of key ${keyId} version ${share.version} is already stored`,
+        );
       }
       throw error;
     }
@@ -45,9 +48,13 @@ export class ShareStore {
     const row = (
       version === undefined
         ? this.#db
-            .prepare('SELECT version, scheme, sealed FROM shares WHERE key_id = ? ORDER BY version DESC LIMIT 1')
+            .prepare(
+              'SELECT version, scheme, sealed FROM shares WHERE key_id = ? ORDER BY version DESC LIMIT 1',
+            )
             .get(keyId)
-        : this.#db.prepare('SELECT version, scheme, sealed FROM shares WHERE key_id = ? AND version = ?').get(keyId, version)
+        : this.#db
+            .prepare('SELECT version, scheme, sealed FROM shares WHERE key_id = ? AND version = ?')
+            .get(keyId, version)
     ) as { version: number; scheme: SchemeId; sealed: Uint8Array } | undefined;
     if (!row) {
       throw new NodeError(
@@ -57,14 +64,22 @@ export class ShareStore {
     }
     let plaintext: Uint8Array;
     try {
-      plaintext = open(this.#wrappingKey, new Uint8Array(row.sealed), shareAad(this.#nodeId, keyId, row.version));
+      plaintext = open(
+        this.#wrappingKey,
+        new Uint8Array(row.sealed),
+        shareAad(this.#nodeId, keyId, row.version),
+      );
     } catch (error) {
       const detail = error instanceof EnvelopeOpenError ? error.message : 'unreadable';
-      throw new NodeError('SHARE_CORRUPTED', `the stored share of key ${keyId} version ${row.version} is damaged: ${detail}`);
+      throw new NodeError(
+        'SHARE_CORRUPTED',
+        `the stored share of key ${keyId} version ${row.version} is damaged: ${detail}`,
+      );
     }
     try {
       const share = KeyShare.deserialize(plaintext);
-      if (share.keyId !== keyId || share.version !== row.version) throw new Error('share does not match its row');
+      if (share.keyId !== keyId || share.version !== row.version)
+        throw new Error('share does not match its row');
       return share;
     } catch (error) {
       throw new NodeError(

@@ -22,7 +22,12 @@ import { schemeById } from './scheme-registry.ts';
 import { ShareStore } from './share-store.ts';
 import { bytesToHex, hexToBytes } from './statements/encoding.ts';
 import { StatementError } from './statements/errors.ts';
-import { KEYGEN_JOB_DOMAIN, keygenJobBody, parseKeygenJob, verifyKeygenJob } from './statements/keygen-job.ts';
+import {
+  KEYGEN_JOB_DOMAIN,
+  keygenJobBody,
+  parseKeygenJob,
+  verifyKeygenJob,
+} from './statements/keygen-job.ts';
 import type { HealthResponse, KeygenResponse, SignResponse } from './statements/responses.ts';
 import { parseSignJob, type SignJob } from './statements/sign-job.ts';
 import { signRequestDigest } from './statements/sign-request.ts';
@@ -60,13 +65,20 @@ export class SignerNode {
   readonly #keygensRunning = new Set<string>();
   #closing = false;
 
-  private constructor(params: SignerNodeParameters, unlocked: { db: DatabaseSync; wrappingKey: Uint8Array; identity: NodeIdentity }) {
+  private constructor(
+    params: SignerNodeParameters,
+    unlocked: { db: DatabaseSync; wrappingKey: Uint8Array; identity: NodeIdentity },
+  ) {
     this.config = params.config;
     this.identity = unlocked.identity;
     this.#db = unlocked.db;
     this.#log = params.log;
     this.#now = params.now ?? nowSeconds;
-    this.#shares = new ShareStore({ db: this.#db, nodeId: this.identity.nodeId, wrappingKey: unlocked.wrappingKey });
+    this.#shares = new ShareStore({
+      db: this.#db,
+      nodeId: this.identity.nodeId,
+      wrappingKey: unlocked.wrappingKey,
+    });
     this.#vaults = new VaultStore(this.#db);
     this.#replay = new ReplayGuard(this.#db);
     this.#membership = new Membership({
@@ -95,7 +107,10 @@ export class SignerNode {
       pendingTtlMs: params.config.sessionTimeoutMs * 2,
       onSessionFailed: (code) => this.metrics.protocolAborts.inc({ code }),
     });
-    this.metrics = createNodeMetrics({ nodeId: this.identity.nodeId, activeSessions: () => this.#runner.activeSessions });
+    this.metrics = createNodeMetrics({
+      nodeId: this.identity.nodeId,
+      activeSessions: () => this.#runner.activeSessions,
+    });
     this.#pipeline = createSignPipeline({ replayGuard: this.#replay, extensions: params.pipelineExtensions });
     const problem = this.#membership.load();
     if (problem) this.#log.warn('committee_refused', { code: 'STORED_COMMITTEE_INVALID', message: problem });
@@ -145,7 +160,11 @@ export class SignerNode {
     try {
       const c = this.#membership.install(input);
       this.#onCommittee();
-      this.#log.info('committee_installed', { committeeId: c.committeeId, version: c.version, members: c.members.length });
+      this.#log.info('committee_installed', {
+        committeeId: c.committeeId,
+        version: c.version,
+        members: c.members.length,
+      });
       return { committeeId: c.committeeId, version: c.version };
     } catch (error) {
       const code = error instanceof CommitteeRefusedError ? error.code : 'COMMITTEE_REFUSED';
@@ -177,17 +196,20 @@ export class SignerNode {
       this.#membership.require();
       verifyKeygenJob(job, this.config.admins);
     } catch (error) {
-      const code = error instanceof StatementError || error instanceof NodeError ? error.code : 'INVALID_STATEMENT';
+      const code =
+        error instanceof StatementError || error instanceof NodeError ? error.code : 'INVALID_STATEMENT';
       return refuse(code, reasonOf(error));
     }
     const now = this.#now();
-    if (job.expiresAt <= now) refuse('EXPIRED', `the keygen job expired at ${job.expiresAt} (now ${now})`, job.vaultId);
+    if (job.expiresAt <= now)
+      refuse('EXPIRED', `the keygen job expired at ${job.expiresAt} (now ${now})`, job.vaultId);
     if (job.expiresAt - now > this.config.maxRequestLifetimeSeconds)
       refuse('EXPIRY_TOO_FAR', 'the keygen job is valid for too long', job.vaultId);
     if (!job.parties.includes(this.config.partyId))
       refuse('NOT_A_SIGNER', `party ${this.config.partyId} is not among the keygen parties`, job.vaultId);
     const missing = job.parties.filter((p) => !this.#membership.memberByParty(p));
-    if (missing.length > 0) refuse('BAD_SIGNER_SET', `parties [${missing.join(', ')}] are not in the committee`, job.vaultId);
+    if (missing.length > 0)
+      refuse('BAD_SIGNER_SET', `parties [${missing.join(', ')}] are not in the committee`, job.vaultId);
     let scheme: ReturnType<typeof schemeById>;
     try {
       scheme = schemeById(job.scheme);
@@ -195,7 +217,11 @@ export class SignerNode {
       return refuse('UNSUPPORTED_SCHEME', reasonOf(error), job.vaultId);
     }
     if (this.#vaults.get(job.vaultId) || this.#keygensRunning.has(job.vaultId))
-      refuse('VAULT_EXISTS', `vault ${job.vaultId} already exists (or is being created) on this node`, job.vaultId);
+      refuse(
+        'VAULT_EXISTS',
+        `vault ${job.vaultId} already exists (or is being created) on this node`,
+        job.vaultId,
+      );
     const reserved = this.#replay.reserve({
       kind: 'keygen',
       nonce: job.nonce,
@@ -207,12 +233,22 @@ export class SignerNode {
     });
     if (!reserved.ok) refuse('REPLAYED', reserved.message, job.vaultId);
     this.#keygensRunning.add(job.vaultId);
-    this.#log.info('keygen_job_accepted', { vaultId: job.vaultId, scheme: job.scheme, parties: job.parties, sessionId: job.sessionId });
+    this.#log.info('keygen_job_accepted', {
+      vaultId: job.vaultId,
+      scheme: job.scheme,
+      parties: job.parties,
+      sessionId: job.sessionId,
+    });
     const sessionId = hexToBytes(job.sessionId);
     try {
       const share = await this.#runner.run<KeyShare>({
         sessionId,
-        protocol: scheme.dkg({ sessionId, party: this.config.partyId, parties: job.parties, threshold: job.threshold }),
+        protocol: scheme.dkg({
+          sessionId,
+          party: this.config.partyId,
+          parties: job.parties,
+          threshold: job.threshold,
+        }),
         nodes: this.#nodesOf(job.parties),
         timeoutMs: this.config.sessionTimeoutMs,
         label: `keygen ${job.vaultId}`,
@@ -242,7 +278,12 @@ export class SignerNode {
       }
       this.#replay.finish(job.nonce, job.sessionId, 'completed', this.#now());
       this.metrics.keygens.inc({ outcome: 'completed' });
-      this.#log.info('keygen_completed', { vaultId: job.vaultId, keyId: record.keyId, publicKey, address: record.address });
+      this.#log.info('keygen_completed', {
+        vaultId: job.vaultId,
+        keyId: record.keyId,
+        publicKey,
+        address: record.address,
+      });
       return {
         vaultId: record.vaultId,
         keyId: record.keyId,
@@ -253,7 +294,11 @@ export class SignerNode {
     } catch (error) {
       this.#replay.finish(job.nonce, job.sessionId, 'aborted', this.#now());
       this.metrics.keygens.inc({ outcome: 'failed' });
-      this.#log.warn('keygen_failed', { vaultId: job.vaultId, code: (error as NodeError).code, reason: reasonOf(error) });
+      this.#log.warn('keygen_failed', {
+        vaultId: job.vaultId,
+        code: (error as NodeError).code,
+        reason: reasonOf(error),
+      });
       throw error;
     } finally {
       this.#keygensRunning.delete(job.vaultId);
@@ -265,7 +310,12 @@ export class SignerNode {
     const started = performance.now();
     const requestIdOf = (x: unknown) =>
       (x as { request?: { body?: { requestId?: unknown } } })?.request?.body?.requestId ?? null;
-    const refuse = (code: string, message: string, step: string, fields: Record<string, unknown> = {}): never => {
+    const refuse = (
+      code: string,
+      message: string,
+      step: string,
+      fields: Record<string, unknown> = {},
+    ): never => {
       // The audit-worthy line: which request, which check, why. Never any secret.
       this.#log.warn('sign_job_refused', { code, requestId: requestIdOf(input), step, message, ...fields });
       this.metrics.signJobs.inc({ outcome: 'refused' });
@@ -301,7 +351,11 @@ export class SignerNode {
     const vault = ctx.vault!;
     const payload = ctx.payload!;
     if (ctx.supersedes) {
-      this.#runner.abort(ctx.supersedes, 'SESSION_BUSY', `superseded by session ${job.sessionId} for the same request`);
+      this.#runner.abort(
+        ctx.supersedes,
+        'SESSION_BUSY',
+        `superseded by session ${job.sessionId} for the same request`,
+      );
     }
     this.#log.info('sign_job_accepted', {
       requestId: body.requestId,
@@ -335,7 +389,11 @@ export class SignerNode {
       const seconds = (performance.now() - started) / 1000;
       this.metrics.signJobs.inc({ outcome: 'signed' });
       this.metrics.signDuration.observe({ scheme: vault.scheme }, seconds);
-      this.#log.info('sign_job_signed', { requestId: body.requestId, sessionId: job.sessionId, ms: Math.round(seconds * 1000) });
+      this.#log.info('sign_job_signed', {
+        requestId: body.requestId,
+        sessionId: job.sessionId,
+        ms: Math.round(seconds * 1000),
+      });
       return {
         requestId: body.requestId,
         signature:
@@ -353,8 +411,15 @@ export class SignerNode {
       this.#replay.finish(body.nonce, job.sessionId, 'aborted', this.#now());
       this.metrics.signJobs.inc({ outcome: 'failed' });
       const code = error instanceof NodeError ? error.code : 'PROTOCOL_ABORTED';
-      this.#log.warn('sign_job_failed', { requestId: body.requestId, sessionId: job.sessionId, code, reason: reasonOf(error) });
-      throw error instanceof NodeError ? error : new NodeError('PROTOCOL_ABORTED', reasonOf(error), { cause: error });
+      this.#log.warn('sign_job_failed', {
+        requestId: body.requestId,
+        sessionId: job.sessionId,
+        code,
+        reason: reasonOf(error),
+      });
+      throw error instanceof NodeError
+        ? error
+        : new NodeError('PROTOCOL_ABORTED', reasonOf(error), { cause: error });
     }
   }
 
@@ -374,6 +439,8 @@ export class SignerNode {
     this.#closing = true;
     this.#runner.close();
     await this.#transport.close();
+    // Let the jobs whose sessions were just aborted record their outcome before the database closes.
+    await new Promise((resolve) => setImmediate(resolve));
     this.#db.close();
   }
 }

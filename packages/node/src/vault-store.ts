@@ -47,7 +47,9 @@ export class VaultStore {
   }
 
   list(): VaultRecord[] {
-    const rows = this.#db.prepare('SELECT record FROM vaults ORDER BY created_at').all() as { record: string }[];
+    const rows = this.#db.prepare('SELECT record FROM vaults ORDER BY created_at').all() as {
+      record: string;
+    }[];
     return rows.map((r) => JSON.parse(r.record) as VaultRecord);
   }
 }

@@ -13,6 +13,7 @@ import { compileTimeWindow } from './conditions/time-window.ts';
 import { compileVelocity } from './conditions/velocity.ts';
 import type { Action, PolicyDocument, Rule } from './document.ts';
 import { destinationKey } from './ledger.ts';
+import { buildRuleIndex, lazyKey, type RuleIndex } from './rule-index.ts';
 import { type AddressBookEntry, documentHash, type GovernedState, type PolicyContext, stateHash } from './state.ts';
 
 export interface CompiledRule {
@@ -37,6 +38,8 @@ export interface CompiledPolicy {
   /** user id → the groups it belongs to. */
   readonly groupsOf: ReadonlyMap<string, ReadonlySet<string>>;
   readonly ctx: CompileContext;
+  /** The rule index evaluate() walks (rule-index.ts). */
+  readonly index: RuleIndex;
 }
 
 export interface CompilePolicyParameters {
@@ -62,7 +65,7 @@ export function compilePolicy(p: CompilePolicyParameters): CompiledPolicy {
       s.add(g.id);
     }
   }
-  const ctx: CompileContext = { policy: p.policy, addressIndex, formatters: new Map() };
+  const ctx: CompileContext = { policy: p.policy, addressIndex, formatters: new Map(), localTimes: new Map() };
   return {
     policy: p.policy,
     context,
@@ -70,6 +73,7 @@ export function compilePolicy(p: CompilePolicyParameters): CompiledPolicy {
     rules: p.policy.rules.map((r, i) => compileRule(r, i, ctx)),
     groupsOf,
     ctx,
+    index: buildRuleIndex(p.policy.rules, (rule) => lazyConditionsOf(rule, ctx)),
   };
 }
 
@@ -80,6 +84,29 @@ export function compileState(state: GovernedState): CompiledPolicy {
 
 export function groupsOfUser(policy: CompiledPolicy, user: string): ReadonlySet<string> {
   return policy.groupsOf.get(user) ?? NO_GROUPS;
+}
+
+/**
+ * The conditions the rule index evaluates lazily (deduplicated by key across rules): those that
+ * depend on the address book, the intent, the clock or the ledger. Cheapest first.
+ */
+function lazyConditionsOf(rule: Rule, ctx: CompileContext): { key: string; condition: CompiledCondition }[] {
+  const w = rule.when;
+  const out: { key: string; condition: CompiledCondition }[] = [];
+  if (w.intent) {
+    const { allowUnavailable: _gate, ...spec } = w.intent;
+    const c = compileIntent(w.intent);
+    if (c) out.push({ key: lazyKey('intent', spec), condition: c });
+  }
+  if (w.time) {
+    const spec = { ...w.time, timezone: w.time.timezone ?? ctx.policy.timezone };
+    out.push({ key: lazyKey('time', spec), condition: compileTimeWindow(w.time, ctx) });
+  }
+  if (w.destination) out.push({ key: lazyKey('destination', w.destination), condition: compileDestination(w.destination, ctx) });
+  for (const v of w.velocity ?? []) {
+    out.push({ key: lazyKey('velocity', { ...v, includeCurrent: v.includeCurrent ?? true }), condition: compileVelocity(v, ctx) });
+  }
+  return out;
 }
 
 function compileRule(rule: Rule, index: number, ctx: CompileContext): CompiledRule {

@@ -4,7 +4,10 @@
 // and any auditor replaying history reach the same decision.
 import { type CompiledCondition, type EvalFacts, isUnavailable, type MatchResult } from './conditions/condition.ts';
 import { effectiveRiskLevel } from './conditions/intent.ts';
+import { andNotInto, hasBit, nextBit } from './bitset.ts';
+import { usdOf } from './conditions/amount.ts';
 import { type CompiledPolicy, type CompiledRule, groupsOfUser } from './compile.ts';
+import { indexedCandidates } from './rule-index.ts';
 import type { ApprovalRequirement, Decision } from './decision.ts';
 import type { VelocityLedger } from './ledger.ts';
 import { type IntentFacts, NO_PRICES, type PolicyRequest, type PriceSnapshot } from './request.ts';
@@ -55,31 +58,97 @@ export function matchRule(policy: CompiledPolicy, index: number, p: EvaluatePara
   return testRule(policy.rules[index]!, factsFor(policy, p));
 }
 
+/**
+ * Every rule's match result computed through the rule index (the path evaluate() takes), for
+ * tooling ("which rules matched?") and for the tests that check the index against matchRule().
+ */
+export function matchAllRules(policy: CompiledPolicy, p: EvaluateParameters): MatchResult[] {
+  const f = factsFor(policy, p);
+  const index = policy.index;
+  let usdMicros: bigint | null = null;
+  let usdReason: string | null = null;
+  if (index.hasUsd) {
+    const v = usdOf(f, policy.ctx);
+    if (v.ok) usdMicros = v.usdMicros;
+    else usdReason = v.reason;
+  }
+  const alive = indexedCandidates(index, p.request, f.initiatorGroups, usdMicros);
+  const memo = index.lazy.map(() => null as MatchResult | null);
+  return policy.rules.map((_, i) => {
+    if (!hasBit(alive, i)) return false;
+    let result: MatchResult = usdReason !== null && hasBit(index.usdRules, i) ? { unavailable: usdReason } : true;
+    for (const id of index.lazyOf[i]!) {
+      memo[id] ??= index.lazy[id]!.condition.test(f);
+      const m = memo[id]!;
+      if (m === false) return false;
+      if (m !== true && result === true) result = m;
+    }
+    return result;
+  });
+}
+
 /** Whether a matchRule result says a needed fact was unavailable (the rule fails closed). */
 export function isUnavailableResult(r: MatchResult): r is { unavailable: string } {
   return isUnavailable(r);
 }
 
-/** Evaluates `request` under `policy`. Never throws for valid inputs; never reads a clock. */
+/**
+ * Evaluates `request` under `policy`: the first rule (in order) whose conditions all hold
+ * decides; a rule that needs an unavailable fact blocks (fail closed); allow and
+ * require_approvals rules are skipped while the intent is unknown unless they set
+ * intent.allowUnavailable; nothing matched → BLOCK. Uses the rule index (rule-index.ts) and
+ * decides exactly as trying every rule with matchRule() in order would.
+ * Never throws for valid inputs; never reads a clock.
+ */
 export function evaluate(policy: CompiledPolicy, p: EvaluateParameters): Decision {
   const f = factsFor(policy, p);
+  const index = policy.index;
   const gate = intentUnavailable(p.intent);
   let gatedSkips = 0;
   let firstGated: string | null = null;
-  for (const rule of policy.rules) {
-    const r = testRule(rule, f);
-    if (r === false) continue;
-    if (isUnavailable(r)) {
+  let usdMicros: bigint | null = null;
+  let usdReason: string | null = null;
+  if (index.hasUsd) {
+    const v = usdOf(f, policy.ctx);
+    if (v.ok) usdMicros = v.usdMicros;
+    else usdReason = v.reason;
+  }
+  const alive = indexedCandidates(index, p.request, f.initiatorGroups, usdMicros);
+  // lazy condition results: 0 not evaluated, 1 true, 2 false, 3 unavailable
+  const memo = new Uint8Array(index.lazy.length);
+  const reasons: string[] = [];
+  for (let i = nextBit(alive, 0); i >= 0; i = nextBit(alive, i + 1)) {
+    let unavailable = usdReason !== null && hasBit(index.usdRules, i) ? usdReason : null;
+    let dead = false;
+    for (const id of index.lazyOf[i]!) {
+      let m = memo[id]!;
+      if (m === 0) {
+        const lazy = index.lazy[id]!;
+        const r = lazy.condition.test(f);
+        m = r === true ? 1 : r === false ? 2 : 3;
+        memo[id] = m;
+        if (m === 2) andNotInto(alive, lazy.rules); // every rule using it is out
+        else if (m === 3) reasons[id] = (r as { unavailable: string }).unavailable;
+      }
+      if (m === 2) {
+        dead = true;
+        break;
+      }
+      if (m === 3 && unavailable === null) unavailable = reasons[id]!;
+    }
+    if (dead) continue;
+    const rule = policy.rules[i]!;
+    if (unavailable !== null) {
       return {
         outcome: 'block',
         code: 'FACTS_UNAVAILABLE',
         ruleId: rule.id,
         ruleIndex: rule.index,
-        reason: r.unavailable,
+        reason: unavailable,
         approvals: null,
         policyHash: policy.policyHash,
         evaluatedAt: p.now,
-        explanation: `blocked (fail closed): rule "${rule.id}" (#${rule.index + 1}) needs a fact that is unavailable: ${r.unavailable}`,
+        explanation: `blocked (fail closed): rule "${rule.id}" (#${rule.index + 1}) needs a fact that is unavailable: ${unavailable}`,
       };
     }
     if (gate && rule.gatedOnIntent) {

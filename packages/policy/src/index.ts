@@ -20,3 +20,7 @@ export * from './sign-job.ts';
 export * from './signature.ts';
 export * from './webauthn.ts';
 export * from './json-schema.ts';
+export * from './diff.ts';
+export * from './history.ts';
+export * from './policy-file.ts';
+export * from './scenarios.ts';

@@ -83,9 +83,7 @@ export function validatePolicySource(source: PolicySource, context?: PolicyConte
   }
   // A rule that matches everything and is never skipped makes every later rule unreachable.
   const rules = source.policy.rules;
-  const catchAll = rules.findIndex(
-    (r) => Object.keys(r.when).length === 0 && (r.action.type === 'block'),
-  );
+  const catchAll = rules.findIndex((r) => Object.keys(r.when).length === 0 && r.action.type === 'block');
   const catchAllFallback = rules.findIndex(
     (r) => Object.keys(r.when).length === 1 && r.when.intent && Object.keys(r.when.intent).length === 1 && r.when.intent.allowUnavailable === true,
   );

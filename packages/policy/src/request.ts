@@ -77,7 +77,12 @@ function fail(what: string, issues: z.core.$ZodIssue[]): never {
 export function parsePolicyRequest(value: unknown): PolicyRequest {
   const r = PolicyRequestJson.safeParse(value);
   if (!r.success) fail('request', r.error.issues);
-  const { amount, wallet, asset, destination, ...rest } = r.data;
+  return requestFromJson(r.data);
+}
+
+/** Converts an already validated request JSON (PolicyRequestJson output) to request facts. */
+export function requestFromJson(json: z.output<typeof PolicyRequestJson>): PolicyRequest {
+  const { amount, wallet, asset, destination, ...rest } = json;
   return {
     ...rest,
     amount: BigInt(amount),
@@ -96,8 +101,13 @@ export function parseIntentFacts(value: unknown): IntentFacts {
 export function parsePriceSnapshot(value: unknown): PriceSnapshot {
   const r = PriceSnapshotJson.safeParse(value);
   if (!r.success) fail('price snapshot', r.error.issues);
+  return priceSnapshotFromJson(r.data);
+}
+
+/** Converts an already validated snapshot (PriceSnapshotJson output). */
+export function priceSnapshotFromJson(json: z.output<typeof PriceSnapshotJson>): PriceSnapshot {
   const prices = new Map<string, { atto: bigint; at: number }>();
-  for (const [asset, p] of Object.entries(r.data.prices)) prices.set(asset, { atto: parsePriceAtto(p.usd), at: p.at });
+  for (const [asset, p] of Object.entries(json.prices)) prices.set(asset, { atto: parsePriceAtto(p.usd), at: p.at });
   return { prices };
 }
 

@@ -109,9 +109,9 @@ export function documentHash(policy: PolicyDocument, context?: PolicyContext): s
  * that does not exist would make requests unapprovable, or an admin quorum above the number of
  * admins would lock governance forever.
  */
-export function stateProblems(state: Pick<GovernedState, 'policy' | 'addressBook' | 'users' | 'groups'> & {
-  adminQuorum?: { threshold: number };
-}): string[] {
+export function stateProblems(
+  state: PolicyContext & { policy: PolicyDocument; adminQuorum?: { threshold: number } },
+): string[] {
   const problems: string[] = [];
   const users = new Set<string>();
   for (const u of state.users) {

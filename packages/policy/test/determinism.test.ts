@@ -14,6 +14,7 @@ import {
   type IntentFacts,
   type LedgerEntry,
   MemoryLedger,
+  matchAllRules,
   matchRule,
   parsePolicyDocument,
   parsePriceSnapshot,
@@ -27,8 +28,10 @@ const USDC = { id: 'eip155:1/erc20:usdc', decimals: 6 };
 const ADDRS = ['0xabcdef0000000000000000000000000000000001', '0x00000000000000000000000000000000000000c0', '0x1111111111111111111111111111111111111111'];
 const HOUR = 3_600_000;
 
-const amountStr = fc.oneof(fc.constantFrom('0', '1000000', '1000000000000000000', '5000000000000000000'), fc.bigInt({ min: 0n, max: 10n ** 20n }).map(String));
-const usdStr = fc.constantFrom('0', '100', '2999.99', '3000', '10000', '250000.5');
+// thresholds that coincide with request amounts, so gt/gte and lt/lte boundaries are exercised
+const AMOUNTS = [0n, 1_000_000n, 10n ** 18n, 5n * 10n ** 18n, 3n * 10n ** 18n + 1n];
+const amountStr = fc.oneof(fc.constantFrom(...AMOUNTS.map(String)), fc.bigInt({ min: 0n, max: 10n ** 20n }).map(String));
+const usdStr = fc.constantFrom('0', '1', '100', '2999.99', '3000', '10000', '15000', '250000.5');
 const boundsOf = (arb: fc.Arbitrary<string>) =>
   fc
     .record({ gt: arb, gte: arb, lt: arb, lte: arb }, { requiredKeys: [] })
@@ -54,7 +57,12 @@ const velocityArb = fc
 const fullWhenArb = fc.record(
   {
     initiator: fc.record({ users: fc.subarray(['alice', 'bob', 'carol'], { minLength: 1 }), groups: fc.subarray(['traders', 'finance'], { minLength: 1 }) }, { requiredKeys: [] }).filter((x) => Object.keys(x).length > 0),
-    vault: fc.record({ tags: fc.subarray(['treasury', 'trading', 'venue:*'], { minLength: 1 }) }),
+    vault: fc.oneof(
+      fc.record({ tags: fc.subarray(['treasury', 'trading', 'venue:*', '*'], { minLength: 1 }) }),
+      fc.record({ ids: fc.subarray(['v-treasury', 'v-other'], { minLength: 1 }) }),
+      fc.record({ ids: fc.constant(['v-treasury']), tags: fc.constant(['venue:*']) }),
+    ),
+    wallet: fc.record({ ids: fc.subarray(['w-hot', 'w-cold'], { minLength: 1 }), tags: fc.subarray(['hot', 'cold', 'desk:*'], { minLength: 1 }) }, { requiredKeys: [] }).filter((x) => Object.keys(x).length > 0),
     chains: fc.subarray(['eip155:1', 'eip155:10'], { minLength: 1 }),
     assets: fc.subarray([ETH.id, USDC.id], { minLength: 1 }),
     kinds: fc.subarray(['transfer', 'contract_call', 'token_approval', 'typed_data', 'raw_message'] as const, { minLength: 1 }),
@@ -82,7 +90,7 @@ const fullWhenArb = fc.record(
 );
 
 // Rules with 0-3 conditions, so that rules actually match often enough to exercise ordering.
-const CONDITION_KINDS = ['initiator', 'vault', 'chains', 'assets', 'kinds', 'destination', 'amount', 'amountUsd', 'velocity', 'intent', 'time'] as const;
+const CONDITION_KINDS = ['initiator', 'vault', 'wallet', 'chains', 'assets', 'kinds', 'destination', 'amount', 'amountUsd', 'velocity', 'intent', 'time'] as const;
 const whenArb = fc
   .tuple(fullWhenArb, fc.subarray([...CONDITION_KINDS], { maxLength: 3 }))
   .map(([full, keys]) => Object.fromEntries(keys.map((k) => [k, full[k]])));
@@ -99,7 +107,8 @@ const actionArb = fc.oneof(
   }),
 );
 
-const policyArb = fc.array(fc.record({ when: whenArb, action: actionArb }), { maxLength: 12 }).map((rs) =>
+// up to 70 rules: several bitset words in the rule index
+const policyArb = fc.array(fc.record({ when: whenArb, action: actionArb }), { maxLength: 70 }).map((rs) =>
   parsePolicyDocument({
     format: 'cairn.policy/v1',
     version: 1,
@@ -115,9 +124,10 @@ const requestArb: fc.Arbitrary<PolicyRequest> = fc
     kind: fc.constantFrom('transfer', 'contract_call', 'token_approval', 'typed_data', 'raw_message' as const),
     initiator: fc.constantFrom('alice', 'bob', 'carol', 'mallory'),
     vaultTags: fc.subarray(['treasury', 'trading', 'venue:sdx']),
+    wallet: fc.option(fc.record({ id: fc.constantFrom('w-hot', 'w-cold'), tags: fc.subarray(['hot', 'cold', 'desk:fx']) }), { nil: undefined }),
     chain: fc.constantFrom('eip155:1', 'eip155:10'),
     asset: fc.option(fc.constantFrom(ETH, USDC), { nil: undefined }),
-    amount: fc.bigInt({ min: 0n, max: 10n ** 20n }),
+    amount: fc.oneof(fc.constantFrom(...AMOUNTS), fc.bigInt({ min: 0n, max: 10n ** 20n })),
     dest: fc.option(fc.constantFrom(...ADDRS), { nil: undefined }),
     at: fc.integer({ min: 0, max: 14 * 24 * HOUR }),
   })
@@ -126,6 +136,7 @@ const requestArb: fc.Arbitrary<PolicyRequest> = fc
     kind: x.kind as PolicyRequest['kind'],
     initiator: x.initiator,
     vault: { id: x.vaultTags.includes('treasury') ? 'v-treasury' : 'v-other', tags: x.vaultTags },
+    ...(x.wallet ? { wallet: x.wallet } : {}),
     chain: x.chain,
     ...(x.asset ? { asset: x.asset } : {}),
     amount: x.asset ? x.amount : 0n,
@@ -241,6 +252,25 @@ describe('determinism (property)', () => {
     for (const code of ['RULE_ALLOW', 'RULE_BLOCK', 'RULE_REQUIRE_APPROVALS', 'NO_RULE_MATCHED', 'FACTS_UNAVAILABLE']) {
       assert.ok((seen.get(code) ?? 0) >= 10, `${code} occurred ${seen.get(code) ?? 0} times: ${JSON.stringify([...seen])}`);
     }
+  });
+
+  it('the rule index agrees with plain per-rule matching on every rule', () => {
+    let matched = 0;
+    fc.assert(
+      fc.property(policyArb, requestArb, intentArb, ledgerArb, (doc, req, intent, rawLedger) => {
+        const policy = compilePolicy({ policy: doc, context: CONTEXT });
+        const input = { request: req, intent, ledger: new MemoryLedger(entriesFor(rawLedger, req.submittedAt)), prices, now: req.submittedAt };
+        const indexed = matchAllRules(policy, input);
+        doc.rules.forEach((r, i) => {
+          const plain = matchRule(policy, i, input);
+          const kind = (m: unknown) => (m === true ? 'match' : m === false ? 'no match' : 'unavailable');
+          assert.equal(kind(indexed[i]), kind(plain), `rule ${r.id}: ${JSON.stringify(r.when)}`);
+          if (plain !== false) matched++;
+        });
+      }),
+      { numRuns: 400, seed: 7 },
+    );
+    assert.ok(matched > 1000, `only ${matched} rule matches were exercised`);
   });
 
   it('swapping two matching rules with different actions swaps the decision', () => {

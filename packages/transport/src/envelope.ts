@@ -77,7 +77,8 @@ export function encodeEnvelope(e: Envelope): Uint8Array {
 export function decodeEnvelope(bytes: Uint8Array): Envelope {
   try {
     const r = new Reader(bytes);
-    if (r.string(64) !== ENVELOPE_FORMAT) throw new TransportError('MALFORMED_ENVELOPE', 'not a Cairn envelope');
+    if (r.string(64) !== ENVELOPE_FORMAT)
+      throw new TransportError('MALFORMED_ENVELOPE', 'not a Cairn envelope');
     const version = r.u8();
     if (version !== ENVELOPE_VERSION)
       throw new TransportError('UNSUPPORTED_VERSION', `envelope version ${version} is not supported`);

@@ -39,13 +39,17 @@ export class HttpCarrier implements Carrier {
         signal: AbortSignal.timeout(this.#timeoutMs),
       });
     } catch (error) {
-      const reason = error instanceof Error ? (error.cause instanceof Error ? error.cause.message : error.message) : '';
+      const reason =
+        error instanceof Error ? (error.cause instanceof Error ? error.cause.message : error.message) : '';
       throw new TransportError('SEND_FAILED', `node ${to} unreachable: ${reason}`, { cause: error });
     }
     // Drain the body so the connection returns to the keep-alive pool.
     const text = await response.text().catch(() => '');
     if (!response.ok) {
-      throw new TransportError('SEND_FAILED', `node ${to} refused the envelope (${response.status}): ${text.slice(0, 200)}`);
+      throw new TransportError(
+        'SEND_FAILED',
+        `node ${to} refused the envelope (${response.status}): ${text.slice(0, 200)}`,
+      );
     }
   }
 

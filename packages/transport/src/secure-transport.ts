@@ -44,7 +44,11 @@ export interface TransportMessage {
   readonly payload: Uint8Array;
 }
 
-export type TransportLog = (level: 'info' | 'warn' | 'error', event: string, fields: Record<string, unknown>) => void;
+export type TransportLog = (
+  level: 'info' | 'warn' | 'error',
+  event: string,
+  fields: Record<string, unknown>,
+) => void;
 
 export interface SecureTransportParameters {
   identity: TransportIdentity;
@@ -188,7 +192,10 @@ export class SecureTransport {
     const existing = this.#sessions.get(sid);
     const inbound = existing?.in.get(e.from);
     if (inbound && (e.seq < inbound.next || inbound.early.has(e.seq)))
-      throw new TransportError('REPLAYED', `envelope ${e.seq} from ${e.from} in session ${sid} was already received`);
+      throw new TransportError(
+        'REPLAYED',
+        `envelope ${e.seq} from ${e.from} in session ${sid} was already received`,
+      );
     if (inbound && inbound.early.size >= this.#maxBuffered && e.seq !== inbound.next)
       throw new TransportError('BUFFER_FULL', `too many early envelopes from ${e.from} in session ${sid}`);
     if (e.seq === 0n) throw new TransportError('MALFORMED_ENVELOPE', 'sequence numbers start at 1');

@@ -131,12 +131,16 @@ describe('secure transport (in-memory carrier)', () => {
     for (const index of [40, original.length - 80, original.length - 10]) {
       const t = original.slice();
       t[index]! ^= 1;
-      assert.throws(() => transports.get('b')!.receive(t), (e: unknown) =>
-        ['BAD_SIGNATURE', 'MALFORMED_ENVELOPE', 'DECRYPTION_FAILED'].includes(codeOf(e)),
+      assert.throws(
+        () => transports.get('b')!.receive(t),
+        (e: unknown) => ['BAD_SIGNATURE', 'MALFORMED_ENVELOPE', 'DECRYPTION_FAILED'].includes(codeOf(e)),
       );
     }
     // Delivered to the wrong node.
-    assert.throws(() => transports.get('c')!.receive(original), (e: unknown) => codeOf(e) === 'WRONG_RECIPIENT');
+    assert.throws(
+      () => transports.get('c')!.receive(original),
+      (e: unknown) => codeOf(e) === 'WRONG_RECIPIENT',
+    );
     // An outsider (not in the committee) cannot send.
     const outsider = makeNode('mallory');
     const outsiderNet = new InMemoryNetwork();
@@ -149,7 +153,10 @@ describe('secure transport (in-memory carrier)', () => {
     outsiderNet.carrier('b').onReceive((b) => forged.push(b));
     await m.send('b', s, text('give me the key'));
     await settle();
-    assert.throws(() => transports.get('b')!.receive(forged[0]!), (e: unknown) => codeOf(e) === 'UNKNOWN_SENDER');
+    assert.throws(
+      () => transports.get('b')!.receive(forged[0]!),
+      (e: unknown) => codeOf(e) === 'UNKNOWN_SENDER',
+    );
     // A committee member re-signing someone else's envelope as its own fails to decrypt.
     const env = decodeEnvelope(original);
     const cSecret = nodes[2]!.identity.signingSecretKey;
@@ -166,15 +173,24 @@ describe('secure transport (in-memory carrier)', () => {
     assert.equal(str(inbox.get('b')![0]!.payload), 'secret');
     // ... and after the session is closed, its envelopes are refused.
     transports.get('b')!.closeSession(s);
-    assert.throws(() => transports.get('b')!.receive(original), (e: unknown) => codeOf(e) === 'SESSION_CLOSED');
+    assert.throws(
+      () => transports.get('b')!.receive(original),
+      (e: unknown) => codeOf(e) === 'SESSION_CLOSED',
+    );
     assert.equal(transports.get('b')!.openSessions, 0);
   });
 
   it('reports a send to an unreachable node', async () => {
     const { transports, network } = cluster();
     network.setDown('c', true);
-    await assert.rejects(transports.get('a')!.send('c', sid(), text('x')), (e: unknown) => codeOf(e) === 'SEND_FAILED');
-    await assert.rejects(transports.get('a')!.send('zed', sid(), text('x')), (e: unknown) => codeOf(e) === 'UNKNOWN_RECIPIENT');
+    await assert.rejects(
+      transports.get('a')!.send('c', sid(), text('x')),
+      (e: unknown) => codeOf(e) === 'SEND_FAILED',
+    );
+    await assert.rejects(
+      transports.get('a')!.send('zed', sid(), text('x')),
+      (e: unknown) => codeOf(e) === 'UNKNOWN_RECIPIENT',
+    );
   });
 });
 
@@ -214,7 +230,10 @@ describe('secure transport (HTTP carrier on loopback)', () => {
     tb.onMessage((m) => got.push(str(m.payload)));
     const s = sid();
     await Promise.all(Array.from({ length: 20 }, (_, i) => ta.send('b', s, text(String(i)))));
-    assert.deepEqual(got, Array.from({ length: 20 }, (_, i) => String(i)));
+    assert.deepEqual(
+      got,
+      Array.from({ length: 20 }, (_, i) => String(i)),
+    );
     tb.closeSession(s);
     await assert.rejects(ta.send('b', s, text('late')), /SESSION_CLOSED|refused/);
     urls.set('b', 'http://127.0.0.1:1');

@@ -54,7 +54,9 @@ function openDatabase(path: string, options: SqliteOptions): DatabaseSync {
     db.exec('PRAGMA busy_timeout = 5000');
     return db;
   } catch (error) {
-    throw new AuditError('STORAGE', `cannot open database ${path}: ${(error as Error).message}`, { cause: error });
+    throw new AuditError('STORAGE', `cannot open database ${path}: ${(error as Error).message}`, {
+      cause: error,
+    });
   }
 }
 
@@ -72,7 +74,9 @@ export class SqliteLogStore implements LogStore {
 
   private constructor(db: DatabaseSync) {
     this.#db = db;
-    this.#insertEntry = db.prepare('INSERT INTO entries (idx, time_ms, kind, body, leaf) VALUES (?, ?, ?, ?, ?)');
+    this.#insertEntry = db.prepare(
+      'INSERT INTO entries (idx, time_ms, kind, body, leaf) VALUES (?, ?, ?, ?, ?)',
+    );
     this.#insertNode = db.prepare('INSERT INTO nodes (level, idx, hash) VALUES (?, ?, ?)');
     this.#getLeaf = db.prepare('SELECT leaf FROM entries WHERE idx = ?');
     this.#getNode = db.prepare('SELECT hash FROM nodes WHERE level = ? AND idx = ?');
@@ -88,7 +92,10 @@ export class SqliteLogStore implements LogStore {
     } catch (error) {
       db.close();
       if (error instanceof AuditError) throw error;
-      throw new AuditError('STORAGE', `${path} is not a Cairn audit log database: ${(error as Error).message}`);
+      throw new AuditError(
+        'STORAGE',
+        `${path} is not a Cairn audit log database: ${(error as Error).message}`,
+      );
     }
   }
 
@@ -98,7 +105,11 @@ export class SqliteLogStore implements LogStore {
   }
 
   async setMeta(key: string, value: string): Promise<void> {
-    this.#db.prepare('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value').run(key, value);
+    this.#db
+      .prepare(
+        'INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value',
+      )
+      .run(key, value);
   }
 
   async size(): Promise<number> {
@@ -155,7 +166,10 @@ export class SqliteLogStore implements LogStore {
     }
   }
 
-  async indexRangeForTime(fromMs: number | null, toMs: number | null): Promise<{ start: number; end: number }> {
+  async indexRangeForTime(
+    fromMs: number | null,
+    toMs: number | null,
+  ): Promise<{ start: number; end: number }> {
     const size = await this.size();
     const first =
       fromMs === null
@@ -166,7 +180,9 @@ export class SqliteLogStore implements LogStore {
     const end =
       toMs === null
         ? size
-        : Number(this.#db.prepare('SELECT MIN(idx) AS i FROM entries WHERE time_ms >= ?').get(toMs)?.i ?? size);
+        : Number(
+            this.#db.prepare('SELECT MIN(idx) AS i FROM entries WHERE time_ms >= ?').get(toMs)?.i ?? size,
+          );
     return { start: Math.min(first, end), end };
   }
 
@@ -179,7 +195,9 @@ export class SqliteLogStore implements LogStore {
   }
 
   async latestCheckpoint(): Promise<StoredCheckpoint | null> {
-    const row = this.#db.prepare('SELECT size, time_ms, note FROM checkpoints ORDER BY size DESC LIMIT 1').get();
+    const row = this.#db
+      .prepare('SELECT size, time_ms, note FROM checkpoints ORDER BY size DESC LIMIT 1')
+      .get();
     return row ? { size: Number(row.size), timeMs: Number(row.time_ms), note: String(row.note) } : null;
   }
 
@@ -268,7 +286,9 @@ export class SqliteWitnessStore implements WitnessStore {
       return true;
     } catch (error) {
       if (this.#db.isTransaction) this.#db.exec('ROLLBACK');
-      throw new AuditError('STORAGE', `witness store write failed: ${(error as Error).message}`, { cause: error });
+      throw new AuditError('STORAGE', `witness store write failed: ${(error as Error).message}`, {
+        cause: error,
+      });
     }
   }
 

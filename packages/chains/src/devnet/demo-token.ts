@@ -61,5 +61,11 @@ export async function deployDemoToken(params: DeployDemoTokenParameters): Promis
     throw new Error(`demo token deployment failed in transaction ${hash}`);
   }
   return {
-    address: getAddress(receipt.contractAddress), deployer: account.address, name, symbol, decimals: 18, transactionHash: hash };
+    address: getAddress(receipt.contractAddress),
+    deployer: account.address,
+    name,
+    symbol,
+    decimals: 18,
+    transactionHash: hash,
+  };
 }

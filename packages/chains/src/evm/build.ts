@@ -21,7 +21,8 @@ export interface EvmCall {
 }
 
 function address(field: string, value: string): Address {
-  if (!isAddress(value, { strict: false })) throw new EvmTransactionError(`${field} is not an EVM address: ${value}`);
+  if (!isAddress(value, { strict: false }))
+    throw new EvmTransactionError(`${field} is not an EVM address: ${value}`);
   return getAddress(value);
 }
 
@@ -56,7 +57,11 @@ export function contractCall(params: {
   return {
     to: address('address', params.address),
     value: params.value ?? 0n,
-    data: encodeFunctionData({ abi: params.abi, functionName: params.functionName, args: params.args ?? [] } as never),
+    data: encodeFunctionData({
+      abi: params.abi,
+      functionName: params.functionName,
+      args: params.args ?? [],
+    } as never),
   };
 }
 

@@ -11,7 +11,11 @@ import {
   TransactionReceiptNotFoundError,
 } from 'viem';
 
-export type EvmChainErrorCode = 'RPC_UNAVAILABLE' | 'BROADCAST_REJECTED' | 'RECEIPT_TIMEOUT' | 'CHAIN_MISMATCH';
+export type EvmChainErrorCode =
+  | 'RPC_UNAVAILABLE'
+  | 'BROADCAST_REJECTED'
+  | 'RECEIPT_TIMEOUT'
+  | 'CHAIN_MISMATCH';
 
 export class EvmChainError extends Error {
   readonly code: EvmChainErrorCode;
@@ -91,7 +95,12 @@ export class EvmChain {
 
   estimateGas(params: { from: Address; to: Address; value: bigint; data: Hex }): Promise<bigint> {
     return this.call('eth_estimateGas', () =>
-      this.client.estimateGas({ account: params.from, to: params.to, value: params.value, data: params.data }),
+      this.client.estimateGas({
+        account: params.from,
+        to: params.to,
+        value: params.value,
+        data: params.data,
+      }),
     );
   }
 
@@ -164,14 +173,20 @@ export class EvmChain {
   }
 
   /** Polls for the receipt until `timeoutMs` (default 60 s). */
-  async waitForReceipt(hash: Hex, options: { timeoutMs?: number; signal?: AbortSignal } = {}): Promise<EvmReceipt> {
+  async waitForReceipt(
+    hash: Hex,
+    options: { timeoutMs?: number; signal?: AbortSignal } = {},
+  ): Promise<EvmReceipt> {
     const deadline = Date.now() + (options.timeoutMs ?? 60_000);
     for (;;) {
       options.signal?.throwIfAborted();
       const receipt = await this.getReceipt(hash);
       if (receipt) return receipt;
       if (Date.now() > deadline) {
-        throw new EvmChainError('RECEIPT_TIMEOUT', `no receipt for ${hash} after ${options.timeoutMs ?? 60_000} ms`);
+        throw new EvmChainError(
+          'RECEIPT_TIMEOUT',
+          `no receipt for ${hash} after ${options.timeoutMs ?? 60_000} ms`,
+        );
       }
       await new Promise((r) => setTimeout(r, this.pollingIntervalMs));
     }

@@ -88,7 +88,9 @@ export function evmSigningPayload(request: EvmSigningPayloadRequest): Uint8Array
         return hexToBytes(hashMessage({ raw: request.message as Hex }));
       }
       default:
-        throw new SigningPayloadError(`unsupported request kind ${String((request as { kind: unknown }).kind)}`);
+        throw new SigningPayloadError(
+          `unsupported request kind ${String((request as { kind: unknown }).kind)}`,
+        );
     }
   } catch (error) {
     if (error instanceof SigningPayloadError) throw error;

@@ -42,7 +42,9 @@ const DECIMAL = /^(0|[1-9][0-9]{0,77})$/;
 
 function decimal(field: string, value: string): bigint {
   if (typeof value !== 'string' || !DECIMAL.test(value)) {
-    throw new EvmTransactionError(`${field} must be a non-negative decimal integer string, got ${String(value)}`);
+    throw new EvmTransactionError(
+      `${field} must be a non-negative decimal integer string, got ${String(value)}`,
+    );
   }
   const n = BigInt(value);
   if (n >= 1n << 256n) throw new EvmTransactionError(`${field} must be below 2^256`);

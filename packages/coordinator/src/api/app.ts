@@ -1,6 +1,12 @@
 // The coordinator's HTTP API (Hono). Every body is validated with the zod schemas in schemas.ts,
 // which also generate GET /openapi.json. Errors are `{ error: { code, message } }`.
-import { type EvmChain, erc20TransferCall, nativeTransferCall, parseAmount, prepareTransaction } from '@cairn/chains';
+import {
+  type EvmChain,
+  erc20TransferCall,
+  nativeTransferCall,
+  parseAmount,
+  prepareTransaction,
+} from '@cairn/chains';
 import { Hono } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import type { z } from 'zod';
@@ -60,7 +66,9 @@ export function requestView(r: RequestRecord, requests: RequestStore): z.infer<t
     receipt: r.receipt,
     receivedAt: iso(r.receivedAtMs)!,
     signedAt: iso(r.signedAtMs),
-    events: requests.events(r.requestId).map((e) => ({ seq: e.seq, state: e.state, at: iso(e.atMs)!, detail: e.detail })),
+    events: requests
+      .events(r.requestId)
+      .map((e) => ({ seq: e.seq, state: e.state, at: iso(e.atMs)!, detail: e.detail })),
   };
 }
 
@@ -96,9 +104,24 @@ function nodeView(s: NodeStatus): z.infer<typeof nodeStatusSchema> {
 const err = (description: string) => ({ description, schema: errorSchema });
 
 export const ROUTES: RouteDoc[] = [
-  { method: 'get', path: '/v1/health', summary: 'Coordinator liveness', responses: { 200: { description: 'ok', schema: healthSchema } } },
-  { method: 'get', path: '/metrics', summary: 'Prometheus metrics', responses: { 200: { description: 'text exposition format' } } },
-  { method: 'get', path: '/openapi.json', summary: 'This document', responses: { 200: { description: 'OpenAPI 3.1' } } },
+  {
+    method: 'get',
+    path: '/v1/health',
+    summary: 'Coordinator liveness',
+    responses: { 200: { description: 'ok', schema: healthSchema } },
+  },
+  {
+    method: 'get',
+    path: '/metrics',
+    summary: 'Prometheus metrics',
+    responses: { 200: { description: 'text exposition format' } },
+  },
+  {
+    method: 'get',
+    path: '/openapi.json',
+    summary: 'This document',
+    responses: { 200: { description: 'OpenAPI 3.1' } },
+  },
   {
     method: 'get',
     path: '/v1/nodes',
@@ -108,7 +131,8 @@ export const ROUTES: RouteDoc[] = [
   {
     method: 'post',
     path: '/v1/vaults',
-    summary: 'Create a vault: the admin-signed keygen job is passed to every party; DKG runs in the background',
+    summary:
+      'Create a vault: the admin-signed keygen job is passed to every party; DKG runs in the background',
     body: keygenJobDocSchema,
     responses: {
       202: { description: 'vault creation started', schema: vaultViewSchema },
@@ -117,7 +141,12 @@ export const ROUTES: RouteDoc[] = [
       409: err('vault exists'),
     },
   },
-  { method: 'get', path: '/v1/vaults', summary: 'All vaults', responses: { 200: { description: 'vaults', schema: vaultViewSchema.array() } } },
+  {
+    method: 'get',
+    path: '/v1/vaults',
+    summary: 'All vaults',
+    responses: { 200: { description: 'vaults', schema: vaultViewSchema.array() } },
+  },
   {
     method: 'get',
     path: '/v1/vaults/{vault}',
@@ -129,7 +158,10 @@ export const ROUTES: RouteDoc[] = [
     path: '/v1/vaults/{vault}/transfers/prepare',
     summary: 'Build an unsigned EIP-1559 transfer (native or ERC-20) with nonce, fees and gas from the chain',
     body: prepareTransferSchema,
-    responses: { 200: { description: 'unsigned transaction to sign', schema: preparedTransferSchema }, 404: err('no such vault') },
+    responses: {
+      200: { description: 'unsigned transaction to sign', schema: preparedTransferSchema },
+      404: err('no such vault'),
+    },
   },
   {
     method: 'post',
@@ -146,7 +178,12 @@ export const ROUTES: RouteDoc[] = [
       422: err('expired'),
     },
   },
-  { method: 'get', path: '/v1/requests', summary: 'Recent requests', responses: { 200: { description: 'requests', schema: requestViewSchema.array() } } },
+  {
+    method: 'get',
+    path: '/v1/requests',
+    summary: 'Recent requests',
+    responses: { 200: { description: 'requests', schema: requestViewSchema.array() } },
+  },
   {
     method: 'get',
     path: '/v1/requests/{requestId}',
@@ -181,12 +218,17 @@ export function createApp(ctx: AppContext): Hono {
 
   app.onError((error, c) => {
     if (error instanceof CoordinatorError) {
-      return c.json({ error: { code: error.code, message: error.message } }, error.status as ContentfulStatusCode);
+      return c.json(
+        { error: { code: error.code, message: error.message } },
+        error.status as ContentfulStatusCode,
+      );
     }
     ctx.logger.log('error', 'api.error', { path: c.req.path, message: error.message });
     return c.json({ error: { code: 'INTERNAL', message: 'internal error' } }, 500);
   });
-  app.notFound((c) => c.json({ error: { code: 'NOT_FOUND', message: `no route ${c.req.method} ${c.req.path}` } }, 404));
+  app.notFound((c) =>
+    c.json({ error: { code: 'NOT_FOUND', message: `no route ${c.req.method} ${c.req.path}` } }, 404),
+  );
 
   app.get('/openapi.json', (c) => c.json(openapi));
   app.get('/metrics', async (c) => {
@@ -234,12 +276,16 @@ export function createApp(ctx: AppContext): Hono {
     const v = ctx.vaults.find(c.req.param('vault'));
     if (!v) throw new CoordinatorError('UNKNOWN_VAULT', `no vault ${c.req.param('vault')}`);
     if (v.status !== 'ready' || !v.address) {
-      throw new CoordinatorError('VAULT_NOT_READY', `vault ${v.name} has no EVM address (status ${v.status}, scheme ${v.scheme})`);
+      throw new CoordinatorError(
+        'VAULT_NOT_READY',
+        `vault ${v.name} has no EVM address (status ${v.status}, scheme ${v.scheme})`,
+      );
     }
     const body = parse(prepareTransferSchema, await jsonBody(c));
     const chainId = body.chainId ?? ctx.config.chains[0]?.chainId;
     const chain = chainId === undefined ? undefined : ctx.chains.get(chainId);
-    if (!chain || chainId === undefined) throw new CoordinatorError('UNSUPPORTED_CHAIN', `chain ${chainId} is not configured`);
+    if (!chain || chainId === undefined)
+      throw new CoordinatorError('UNSUPPORTED_CHAIN', `chain ${chainId} is not configured`);
     const from = v.address as `0x${string}`;
     try {
       const decimals = body.token ? await chain.getTokenDecimals(body.token as `0x${string}`) : 18;
@@ -257,13 +303,22 @@ export function createApp(ctx: AppContext): Hono {
         from,
         chainId,
         transaction,
-        summary: { asset: body.token ?? 'native', to: body.to, amount: body.amount, baseUnits: units.toString() },
+        summary: {
+          asset: body.token ?? 'native',
+          to: body.to,
+          amount: body.amount,
+          baseUnits: units.toString(),
+        },
       });
     } catch (error) {
       if (error instanceof CoordinatorError) throw error;
       const code = (error as { code?: string }).code;
-      if (code === 'INVALID_TRANSACTION') throw new CoordinatorError('INVALID_INPUT', (error as Error).message);
-      throw new CoordinatorError('UNAVAILABLE', `could not prepare the transaction: ${(error as Error).message}`);
+      if (code === 'INVALID_TRANSACTION')
+        throw new CoordinatorError('INVALID_INPUT', (error as Error).message);
+      throw new CoordinatorError(
+        'UNAVAILABLE',
+        `could not prepare the transaction: ${(error as Error).message}`,
+      );
     }
   });
 
@@ -284,7 +339,11 @@ export function createApp(ctx: AppContext): Hono {
       if (error instanceof CoordinatorError) refused(ctx, error, input);
       throw error;
     }
-    const outcome = ctx.requests.insert({ request: admitted.request, bodyDigest: admitted.bodyDigest, nowMs });
+    const outcome = ctx.requests.insert({
+      request: admitted.request,
+      bodyDigest: admitted.bodyDigest,
+      nowMs,
+    });
     switch (outcome.outcome) {
       case 'created':
         ctx.logger.log('info', 'request.received', {
@@ -306,12 +365,18 @@ export function createApp(ctx: AppContext): Hono {
         throw e;
       }
       case 'replayed': {
-        const e = new CoordinatorError('REPLAYED', `nonce ${admitted.request.body.nonce} was already used by this initiator`);
+        const e = new CoordinatorError(
+          'REPLAYED',
+          `nonce ${admitted.request.body.nonce} was already used by this initiator`,
+        );
         refused(ctx, e, input);
         throw e;
       }
       case 'request-id-taken': {
-        const e = new CoordinatorError('REPLAYED', `request id ${admitted.request.body.requestId} already exists`);
+        const e = new CoordinatorError(
+          'REPLAYED',
+          `request id ${admitted.request.body.requestId} already exists`,
+        );
         refused(ctx, e, input);
         throw e;
       }

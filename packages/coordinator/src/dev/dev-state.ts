@@ -18,8 +18,8 @@ export const devStateSchema = z.strictObject({
     /** File with the dev initiator Ed25519 secret key (hex), mode 0600. */
     initiator: z.string(),
   }),
-  /** Anvil dev account that holds the demo token supply and funds vaults (`cairn vault fund`). */
-  funderPrivateKey: z.string().regex(/^0x[0-9a-f]{64}$/),
+  /** Index into ANVIL_DEV_PRIVATE_KEYS of the account that holds the demo token supply and funds vaults. */
+  funderAccount: z.number().int().min(0).max(4),
   pid: z.number().int(),
   startedAt: z.string(),
 });

@@ -39,11 +39,17 @@ export function admitSignedRequest(p: AdmitParameters): Admitted {
     throw error;
   }
   if (!verifySignedRequest(request)) {
-    throw new CoordinatorError('BAD_SIGNATURE', `request ${request.body.requestId}: initiator signature does not verify`);
+    throw new CoordinatorError(
+      'BAD_SIGNATURE',
+      `request ${request.body.requestId}: initiator signature does not verify`,
+    );
   }
   const body = request.body;
   if (body.expiresAt <= p.nowSeconds) {
-    throw new CoordinatorError('EXPIRED', `request ${body.requestId} expired at ${body.expiresAt} (now ${p.nowSeconds})`);
+    throw new CoordinatorError(
+      'EXPIRED',
+      `request ${body.requestId} expired at ${body.expiresAt} (now ${p.nowSeconds})`,
+    );
   }
   if (body.expiresAt - p.nowSeconds > p.maxLifetimeSeconds) {
     throw new CoordinatorError(
@@ -62,10 +68,16 @@ export function admitSignedRequest(p: AdmitParameters): Admitted {
     throw new CoordinatorError('VAULT_NOT_READY', `vault ${body.vaultId} is ${vault.status}`);
   }
   if (!vault.initiators.some((i) => i.publicKey.toLowerCase() === request.initiator.toLowerCase())) {
-    throw new CoordinatorError('NOT_INITIATOR', `key ${request.initiator} is not an initiator of vault ${vault.vaultId}`);
+    throw new CoordinatorError(
+      'NOT_INITIATOR',
+      `key ${request.initiator} is not an initiator of vault ${vault.vaultId}`,
+    );
   }
   if (!p.supportedChain(body.chainId)) {
-    throw new CoordinatorError('UNSUPPORTED_CHAIN', `chain ${body.chainId} is not configured on this coordinator`);
+    throw new CoordinatorError(
+      'UNSUPPORTED_CHAIN',
+      `chain ${body.chainId} is not configured on this coordinator`,
+    );
   }
   return { request, vault, bodyDigest: signRequestDigest(body) };
 }

@@ -48,18 +48,17 @@ export class NodeCallError extends Error {
  * Everything not listed here (and not a 5xx) is a refusal.
  */
 const ABORT_CODES = new Set([
-  'UNAVAILABLE',
-  'PEER_UNAVAILABLE',
   'SESSION_TIMEOUT',
-  'TIMEOUT',
+  'SESSION_BUSY',
+  'PEER_UNREACHABLE',
   'PROTOCOL_ABORTED',
-  'ABORTED',
   'SEND_FAILED',
   'SESSION_CLOSED',
-  'BUSY',
-  'SESSION_EXISTS',
   'INTERNAL',
 ]);
+
+/** Node error codes that mean "this node cannot take jobs right now": avoid it, use others. */
+const UNAVAILABLE_CODES = new Set(['SHUTTING_DOWN', 'NO_COMMITTEE']);
 
 export class NodeClient {
   readonly endpoint: NodeEndpoint;
@@ -89,16 +88,29 @@ export class NodeClient {
       text = await response.text();
     } catch (error) {
       if (signal?.aborted) {
-        throw new NodeCallError('aborted', 'CANCELLED', nodeId, `node ${nodeId}: call cancelled by the coordinator`, null);
+        throw new NodeCallError(
+          'aborted',
+          'CANCELLED',
+          nodeId,
+          `node ${nodeId}: call cancelled by the coordinator`,
+          null,
+        );
       }
-      const reason = (error as Error).name === 'TimeoutError' ? `no answer within ${timeoutMs} ms` : causeOf(error);
+      const reason =
+        (error as Error).name === 'TimeoutError' ? `no answer within ${timeoutMs} ms` : causeOf(error);
       throw new NodeCallError('unavailable', 'NODE_UNAVAILABLE', nodeId, `node ${nodeId}: ${reason}`, null);
     }
     let json: unknown;
     try {
       json = JSON.parse(text);
     } catch {
-      throw new NodeCallError('unavailable', 'BAD_NODE_RESPONSE', nodeId, `node ${nodeId}: non-JSON answer`, response.status);
+      throw new NodeCallError(
+        'unavailable',
+        'BAD_NODE_RESPONSE',
+        nodeId,
+        `node ${nodeId}: non-JSON answer`,
+        response.status,
+      );
     }
     if (response.ok) {
       const parsed = schema.safeParse(json);
@@ -114,7 +126,11 @@ export class NodeClient {
     const err = errorResponseSchema.safeParse(json);
     const code = err.success ? err.data.error.code : `HTTP_${response.status}`;
     const message = err.success ? err.data.error.message : `HTTP ${response.status}`;
-    const kind: NodeFailureKind = ABORT_CODES.has(code) || response.status >= 500 ? 'aborted' : 'refused';
+    const kind: NodeFailureKind = UNAVAILABLE_CODES.has(code)
+      ? 'unavailable'
+      : ABORT_CODES.has(code) || response.status >= 500
+        ? 'aborted'
+        : 'refused';
     throw new NodeCallError(kind, code, nodeId, `node ${nodeId}: ${code}: ${message}`, response.status);
   }
 

@@ -103,8 +103,19 @@ export class SigningOrchestrator {
   }
 
   /** Moves a request to a terminal state with an audit-worthy log line. */
-  private end(r: RequestRecord, state: 'rejected' | 'failed', code: string, message: string, extra = {}): void {
-    this.p.requests.transition(r.requestId, state, { errorCode: code, errorMessage: message, ...extra }, message);
+  private end(
+    r: RequestRecord,
+    state: 'rejected' | 'failed',
+    code: string,
+    message: string,
+    extra = {},
+  ): void {
+    this.p.requests.transition(
+      r.requestId,
+      state,
+      { errorCode: code, errorMessage: message, ...extra },
+      message,
+    );
     this.p.logger.log(state === 'rejected' ? 'warn' : 'error', `request.${state}`, {
       requestId: r.requestId,
       vaultId: r.vaultId,
@@ -147,7 +158,12 @@ export class SigningOrchestrator {
         { signers, attempts },
         `attempt ${attempts}: parties ${signers.join(', ')}`,
       );
-      this.p.logger.log('info', 'request.signing', { requestId: r.requestId, attempt: attempts, signers, sessionId });
+      this.p.logger.log('info', 'request.signing', {
+        requestId: r.requestId,
+        attempt: attempts,
+        signers,
+        sessionId,
+      });
       const job: SignJob = { sessionId, signers, request: r.signedRequest };
       const cancel = new AbortController();
       const stopListener = () => cancel.abort();
@@ -155,7 +171,14 @@ export class SigningOrchestrator {
       const settled = await Promise.allSettled(
         signers.map(async (party) => {
           const client = this.p.health.clients.get(party);
-          if (!client) throw new NodeCallError('unavailable', 'UNKNOWN_NODE', `party-${party}`, `no node for party ${party}`, null);
+          if (!client)
+            throw new NodeCallError(
+              'unavailable',
+              'UNKNOWN_NODE',
+              `party-${party}`,
+              `no node for party ${party}`,
+              null,
+            );
           try {
             return await client.sign(job, this.p.signTimeoutMs, cancel.signal);
           } catch (error) {
@@ -181,7 +204,9 @@ export class SigningOrchestrator {
         }
         return { kind: 'signed', response: responses[0]!, signers };
       }
-      const refusal = failures.find((f): f is NodeCallError => f instanceof NodeCallError && f.kind === 'refused');
+      const refusal = failures.find(
+        (f): f is NodeCallError => f instanceof NodeCallError && f.kind === 'refused',
+      );
       if (refusal) {
         this.end(r, 'rejected', refusal.code, `signer node ${refusal.nodeId} refused: ${refusal.message}`, {
           signers,
@@ -192,7 +217,8 @@ export class SigningOrchestrator {
         const code = f instanceof NodeCallError ? f.code : 'INTERNAL';
         if (code !== 'CANCELLED') this.p.metrics.protocolAborts.inc({ code });
       }
-      const primary = failures.find((f) => !(f instanceof NodeCallError) || f.code !== 'CANCELLED') ?? failures[0];
+      const primary =
+        failures.find((f) => !(f instanceof NodeCallError) || f.code !== 'CANCELLED') ?? failures[0];
       lastAbort = (primary as Error).message;
       this.p.logger.log('warn', 'request.attempt_aborted', {
         requestId: r.requestId,
@@ -205,7 +231,8 @@ export class SigningOrchestrator {
         const suspect = failures.find((f): f is NodeCallError => f instanceof NodeCallError);
         const party = signers.find((p) => this.p.health.clients.get(p)?.endpoint.nodeId === suspect?.nodeId);
         const others = signers.filter((p) => p !== party);
-        if (others.length > 0 && vault.parties.length - exclude.size > vault.threshold) exclude.add(others[0]!);
+        if (others.length > 0 && vault.parties.length - exclude.size > vault.threshold)
+          exclude.add(others[0]!);
       }
     }
     if (!this.stopped) this.end(r, 'failed', 'SIGNING_FAILED', `no signing session completed: ${lastAbort}`);
@@ -232,7 +259,12 @@ export class SigningOrchestrator {
     }
     const sig = response.signature;
     if (!('r' in sig)) {
-      this.end(r, 'failed', 'WRONG_SIGNATURE_TYPE', `vault ${vault.vaultId} (${vault.scheme}) cannot sign EVM transactions`);
+      this.end(
+        r,
+        'failed',
+        'WRONG_SIGNATURE_TYPE',
+        `vault ${vault.vaultId} (${vault.scheme}) cannot sign EVM transactions`,
+      );
       return null;
     }
     const derived = r.signedRequest.body.derivationPath.length > 0;
@@ -311,7 +343,12 @@ export class SigningOrchestrator {
         if (receipt) {
           this.p.metrics.receiptLatency.observe({ kind: r.kind }, (Date.now() - r.receivedAtMs) / 1000);
           if (receipt.status === 'success') {
-            this.p.requests.transition(r.requestId, 'confirmed', { receipt }, `mined in block ${receipt.blockNumber}`);
+            this.p.requests.transition(
+              r.requestId,
+              'confirmed',
+              { receipt },
+              `mined in block ${receipt.blockNumber}`,
+            );
             this.p.logger.log('info', 'request.confirmed', {
               requestId: r.requestId,
               txHash: r.txHash,

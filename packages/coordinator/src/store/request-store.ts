@@ -171,7 +171,9 @@ export class RequestStore {
   }
 
   get(requestId: string): RequestRecord | null {
-    const row = this.db.prepare('SELECT * FROM requests WHERE request_id = ?').get(requestId) as Row | undefined;
+    const row = this.db.prepare('SELECT * FROM requests WHERE request_id = ?').get(requestId) as
+      | Row
+      | undefined;
     return row ? fromRow(row) : null;
   }
 
@@ -192,7 +194,12 @@ export class RequestStore {
    * Moves a request from its current state to `to`, with the given field updates, in one
    * transaction. Refuses transitions the lifecycle does not allow (StateTransitionError).
    */
-  transition(requestId: string, to: RequestState, update: RequestUpdate = {}, detail?: string): RequestRecord {
+  transition(
+    requestId: string,
+    to: RequestState,
+    update: RequestUpdate = {},
+    detail?: string,
+  ): RequestRecord {
     const now = Date.now();
     this.db.exec('BEGIN IMMEDIATE');
     try {
@@ -253,7 +260,9 @@ export class RequestStore {
 
   countByState(): Record<string, number> {
     const out: Record<string, number> = {};
-    for (const r of this.db.prepare('SELECT state, COUNT(*) AS n FROM requests GROUP BY state').all() as Row[]) {
+    for (const r of this.db
+      .prepare('SELECT state, COUNT(*) AS n FROM requests GROUP BY state')
+      .all() as Row[]) {
       out[String(r.state)] = Number(r.n);
     }
     return out;

@@ -60,9 +60,13 @@ export class VaultStore {
   }
 
   /** Inserts a vault in state `creating`; false when the id or name is taken. */
-  create(v: Pick<VaultRecord, 'vaultId' | 'name' | 'scheme' | 'threshold' | 'parties' | 'initiators' | 'progress'>) {
+  create(
+    v: Pick<VaultRecord, 'vaultId' | 'name' | 'scheme' | 'threshold' | 'parties' | 'initiators' | 'progress'>,
+  ) {
     const now = Date.now();
-    const taken = this.db.prepare('SELECT 1 FROM vaults WHERE vault_id = ? OR name = ?').get(v.vaultId, v.name);
+    const taken = this.db
+      .prepare('SELECT 1 FROM vaults WHERE vault_id = ? OR name = ?')
+      .get(v.vaultId, v.name);
     if (taken) return false;
     this.db
       .prepare(
@@ -85,7 +89,12 @@ export class VaultStore {
 
   update(
     vaultId: string,
-    u: Partial<Pick<VaultRecord, 'status' | 'progress' | 'publicKey' | 'address' | 'keyId' | 'errorCode' | 'errorMessage'>>,
+    u: Partial<
+      Pick<
+        VaultRecord,
+        'status' | 'progress' | 'publicKey' | 'address' | 'keyId' | 'errorCode' | 'errorMessage'
+      >
+    >,
   ): void {
     const sets = ['updated_at_ms = ?'];
     const values: (string | number | null)[] = [Date.now()];
@@ -114,9 +123,9 @@ export class VaultStore {
 
   /** By vault id or by name. */
   find(idOrName: string): VaultRecord | null {
-    const row = this.db.prepare('SELECT * FROM vaults WHERE vault_id = ? OR name = ?').get(idOrName, idOrName) as
-      | Row
-      | undefined;
+    const row = this.db
+      .prepare('SELECT * FROM vaults WHERE vault_id = ? OR name = ?')
+      .get(idOrName, idOrName) as Row | undefined;
     return row ? fromRow(row) : null;
   }
 

@@ -41,10 +41,12 @@ export function createVault(p: CreateVaultParameters): { vault: VaultRecord; don
     }
     throw error;
   }
-  if (job.expiresAt <= p.nowSeconds) throw new CoordinatorError('EXPIRED', `keygen job for ${job.vaultId} has expired`);
+  if (job.expiresAt <= p.nowSeconds)
+    throw new CoordinatorError('EXPIRED', `keygen job for ${job.vaultId} has expired`);
   const clients = job.parties.map((party) => {
     const client = p.health.clients.get(party);
-    if (!client) throw new CoordinatorError('INVALID_INPUT', `party ${party} is not a node known to this coordinator`);
+    if (!client)
+      throw new CoordinatorError('INVALID_INPUT', `party ${party} is not a node known to this coordinator`);
     return client;
   });
   const progress: VaultProgress[] = clients.map((c) => ({
@@ -61,8 +63,13 @@ export function createVault(p: CreateVaultParameters): { vault: VaultRecord; don
     initiators: job.initiators,
     progress,
   });
-  if (!created) throw new CoordinatorError('VAULT_EXISTS', `a vault with id ${job.vaultId} or name ${job.name} exists`);
-  p.logger.log('info', 'vault.keygen_started', { vaultId: job.vaultId, scheme: job.scheme, parties: job.parties });
+  if (!created)
+    throw new CoordinatorError('VAULT_EXISTS', `a vault with id ${job.vaultId} or name ${job.name} exists`);
+  p.logger.log('info', 'vault.keygen_started', {
+    vaultId: job.vaultId,
+    scheme: job.scheme,
+    parties: job.parties,
+  });
 
   const done = (async () => {
     const results = await Promise.allSettled(
@@ -96,7 +103,8 @@ export function createVault(p: CreateVaultParameters): { vault: VaultRecord; don
       return;
     }
     const publicKey = keys[0]!.publicKey;
-    const address = job.scheme === 'dkls23-secp256k1' ? evmAddressOfPublicKey(publicKey as `0x${string}`) : null;
+    const address =
+      job.scheme === 'dkls23-secp256k1' ? evmAddressOfPublicKey(publicKey as `0x${string}`) : null;
     p.vaults.update(job.vaultId, { status: 'ready', publicKey, address, keyId: keys[0]!.keyId, progress });
     p.logger.log('info', 'vault.ready', { vaultId: job.vaultId, publicKey, address });
   })();

@@ -26,6 +26,8 @@ export interface SimulationInput {
 
 /** Reads against the pre-state of the simulated block (used for token metadata and code). */
 export interface StateReader {
+  /** Identifies the chain and data source (e.g. "1@https://rpc…"); caches valid across blocks key on it. */
+  readonly scope: string;
   /** eth_calls in one round trip; an entry is undefined when that call reverted or failed. */
   calls(requests: readonly { to: Address; data: Hex }[]): Promise<(Hex | undefined)[]>;
   /** Account code (empty '0x' for EOAs), in one round trip. */

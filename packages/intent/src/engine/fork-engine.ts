@@ -33,6 +33,8 @@ interface Fork {
   anvil: Anvil;
   client: JsonRpcClient;
   blockNumber: bigint;
+  /** Accounts the fork has loaded (touched by a traced call), so reading them is free. */
+  loaded: Set<string>;
   block?: SimulationBlock;
   reader: CachedStateReader;
 }
@@ -93,6 +95,10 @@ export class ForkEngine implements SimulationEngine {
         traceCall(fork.client, input, 'latest', timeoutMs, (s) => registry.nameOf(s)),
         this.#blockOf(fork, timeoutMs),
       ]);
+      for (const f of traced.frames) {
+        fork.loaded.add(f.from);
+        fork.loaded.add(f.to);
+      }
       return {
         engine: this.name,
         status: traced.status,
@@ -169,7 +175,7 @@ export class ForkEngine implements SimulationEngine {
       await fork.client.request('anvil_reset', [
         { forking: { jsonRpcUrl: this.#params.upstreamUrl, blockNumber: Number(block) } },
       ]);
-      this.#fork = { ...fork, blockNumber: block, block: undefined, reader: new CachedStateReader(fork.client, 'latest', this.#timeoutMs) };
+      this.#fork = this.#makeFork(fork.anvil, fork.client, block);
       return;
     }
     this.#fork = undefined;
@@ -208,7 +214,17 @@ export class ForkEngine implements SimulationEngine {
       throw new IntentError('ENGINE_FAILED', 'the fork engine is closed');
     }
     const client = new JsonRpcClient(anvil.rpcUrl, this.#timeoutMs);
-    this.#fork = { anvil, client, blockNumber: block, reader: new CachedStateReader(client, 'latest', this.#timeoutMs) };
+    this.#fork = this.#makeFork(anvil, client, block);
+  }
+
+  #makeFork(anvil: Anvil, client: JsonRpcClient, blockNumber: bigint): Fork {
+    const loaded = new Set<string>();
+    const reader = new CachedStateReader(client, 'latest', this.#timeoutMs, this.#scope(), {
+      client: this.#upstream,
+      blockTag: `0x${blockNumber.toString(16)}`,
+      loaded,
+    });
+    return { anvil, client, blockNumber, loaded, reader };
   }
 
   async #blockOf(fork: Fork, timeoutMs: number): Promise<SimulationBlock> {
@@ -226,6 +242,10 @@ export class ForkEngine implements SimulationEngine {
     };
     if (this.#fork === fork) fork.block = block;
     return block;
+  }
+
+  #scope(): string {
+    return this.#params.upstreamUrl;
   }
 
   /** Drops the known head so the next simulation asks the upstream (e.g. after a new block). */

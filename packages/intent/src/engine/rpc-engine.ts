@@ -71,7 +71,7 @@ export class RpcEngine implements SimulationEngine {
     if (!reader) {
       // Keep readers for a few recent blocks only.
       if (this.#readers.size > 4) this.#readers.delete(this.#readers.keys().next().value as bigint);
-      reader = new CachedStateReader(this.#client, tag, timeoutMs);
+      reader = new CachedStateReader(this.#client, tag, timeoutMs, this.#params.url);
       this.#readers.set(number, reader);
     }
     const registry = defaultRegistry();

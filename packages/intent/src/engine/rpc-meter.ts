@@ -11,6 +11,8 @@ export interface RpcMeter {
   readonly calls: number;
   /** Calls per method. */
   readonly byMethod: ReadonlyMap<string, number>;
+  /** The last calls forwarded (method and params), newest last, for diagnostics. */
+  readonly recent: readonly { method: string; params: unknown }[];
   /** HTTP round trips forwarded so far. */
   readonly roundTrips: number;
   reset(): void;
@@ -29,6 +31,7 @@ export interface StartRpcMeterParameters {
 /** Starts the proxy on a free port on 127.0.0.1. */
 export async function startRpcMeter(params: StartRpcMeterParameters): Promise<RpcMeter> {
   const byMethod = new Map<string, number>();
+  const recent: { method: string; params: unknown }[] = [];
   const state = { calls: 0, roundTrips: 0, latencyMs: params.latencyMs ?? 0, up: true };
   const server: Server = createServer((req, res) => {
     const chunks: Buffer[] = [];
@@ -43,6 +46,8 @@ export async function startRpcMeter(params: StartRpcMeterParameters): Promise<Rp
         const parsed = JSON.parse(body.toString('utf8')) as { method?: string } | { method?: string }[];
         for (const call of Array.isArray(parsed) ? parsed : [parsed]) {
           const m = String(call?.method);
+          recent.push({ method: m, params: (call as { params?: unknown })?.params });
+          if (recent.length > 200) recent.shift();
           byMethod.set(m, (byMethod.get(m) ?? 0) + 1);
           state.calls++;
         }
@@ -78,6 +83,7 @@ export async function startRpcMeter(params: StartRpcMeterParameters): Promise<Rp
       return state.roundTrips;
     },
     byMethod,
+    recent,
     get latencyMs() {
       return state.latencyMs;
     },
@@ -94,6 +100,7 @@ export async function startRpcMeter(params: StartRpcMeterParameters): Promise<Rp
       state.calls = 0;
       state.roundTrips = 0;
       byMethod.clear();
+      recent.length = 0;
     },
     close: () =>
       new Promise<void>((resolve) => {

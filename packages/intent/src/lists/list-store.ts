@@ -41,7 +41,8 @@ export class FileListStore implements ListSource {
     const blocklist = new Map<Address, string>();
     for (const file of this.#blocklists) {
       for (const e of file.current()) {
-        if (!blocklist.has(e.address)) blocklist.set(e.address, e.reason ?? e.label ?? `listed in ${file.path}`);
+        if (!blocklist.has(e.address))
+          blocklist.set(e.address, e.reason ?? e.label ?? `listed in ${file.path}`);
       }
     }
     const lists: AddressLists = { addressBook, allowlist, blocklist };

@@ -44,7 +44,12 @@ export const addressPoisoningRule: Rule = {
           'high',
           `${address} looks like ${lookalike.address} (${lookalike.label}) — same ${shortAddress(address)} — ` +
             'but is a different address: a poisoning look-alike.',
-          { address, lookalikeOf: lookalike.address, lookalikeSource: lookalike.label, seenAs: places.join(',') },
+          {
+            address,
+            lookalikeOf: lookalike.address,
+            lookalikeSource: lookalike.label,
+            seenAs: places.join(','),
+          },
         ),
       );
     }

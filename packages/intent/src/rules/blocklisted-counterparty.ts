@@ -15,7 +15,9 @@ export const blocklistedCounterpartyRule: Rule = {
       if (cp.lists.block && !touched.has(cp.address)) touched.set(cp.address, ['counterparty']);
     }
     for (const [address, places] of touched) {
-      const reason = ctx.lists.blocklist.get(address) ?? ctx.counterparties.find((c) => c.address === address)?.lists.block;
+      const reason =
+        ctx.lists.blocklist.get(address) ??
+        ctx.counterparties.find((c) => c.address === address)?.lists.block;
       if (reason === undefined) continue;
       findings.push(
         finding(

@@ -21,7 +21,9 @@ function codeLength(code: Uint8Array): number {
   const metaLength = (code[code.length - 2]! << 8) | code[code.length - 1]!;
   const start = code.length - 2 - metaLength;
   const first = code[start];
-  return metaLength > 0 && start > 0 && first !== undefined && first >= 0xa1 && first <= 0xa5 ? start : code.length;
+  return metaLength > 0 && start > 0 && first !== undefined && first >= 0xa1 && first <= 0xa5
+    ? start
+    : code.length;
 }
 
 /**

@@ -108,9 +108,7 @@ export function selectorOf(input: string): string | undefined {
 /** Frames that executed (did not revert) and their descendants did not revert either. */
 export function successfulFrames(ctx: AnalysisContext): CallFrame[] {
   const failed = ctx.simulation.trace.filter((f) => f.error !== undefined).map((f) => f.path);
-  return ctx.simulation.trace.filter(
-    (f) => !failed.some((p) => f.path === p || f.path.startsWith(`${p}.`)),
-  );
+  return ctx.simulation.trace.filter((f) => !failed.some((p) => f.path === p || f.path.startsWith(`${p}.`)));
 }
 
 /** True when the 20-byte address appears anywhere in the request's calldata (as an argument). */
@@ -120,7 +118,9 @@ export function calldataMentions(ctx: AnalysisContext, address: string): boolean
 }
 
 export function sameAsset(a: Asset, b: Asset): boolean {
-  return a.kind === b.kind && (a.address ?? '') === (b.address ?? '') && (a.tokenId ?? '') === (b.tokenId ?? '');
+  return (
+    a.kind === b.kind && (a.address ?? '') === (b.address ?? '') && (a.tokenId ?? '') === (b.tokenId ?? '')
+  );
 }
 
 export function assetLabel(asset: Asset): string {

@@ -30,11 +30,16 @@ export const eip7702AuthorizationRule: Rule = {
     }
     return [...delegations].map(([delegate, { account, via }]) =>
       delegate === ZERO_ADDRESS
-        ? finding('eip7702-authorization', 'info', `This revokes the EIP-7702 delegation of ${shortAddress(account)}.`, {
-            account,
-            delegate,
-            via,
-          })
+        ? finding(
+            'eip7702-authorization',
+            'info',
+            `This revokes the EIP-7702 delegation of ${shortAddress(account)}.`,
+            {
+              account,
+              delegate,
+              via,
+            },
+          )
         : finding(
             'eip7702-authorization',
             'high',

@@ -26,7 +26,8 @@ export const marketplaceOrderRule: Rule = {
         ),
       ];
     }
-    const signer = ctx.request.kind === 'typed-data' ? (ctx.request.signer.toLowerCase() as Address) : ctx.vault.address;
+    const signer =
+      ctx.request.kind === 'typed-data' ? (ctx.request.signer.toLowerCase() as Address) : ctx.vault.address;
     const gives = td.assetChanges.filter((c) => c.address === signer && BigInt(c.delta) < 0n);
     if (gives.length === 0) return [];
     const gets = td.assetChanges.filter((c) => c.address === signer && BigInt(c.delta) > 0n);
@@ -38,8 +39,14 @@ export const marketplaceOrderRule: Rule = {
           'marketplace-order',
           'critical',
           `This order gives away ${given} and pays the signer nothing` +
-            (others.length > 0 ? `; the payment goes to ${[...new Set(others.map((c) => shortAddress(c.address)))].join(', ')}.` : '.'),
-          { gives: given, signerReceives: 'nothing', otherRecipients: [...new Set(others.map((c) => c.address))].join(',') },
+            (others.length > 0
+              ? `; the payment goes to ${[...new Set(others.map((c) => shortAddress(c.address)))].join(', ')}.`
+              : '.'),
+          {
+            gives: given,
+            signerReceives: 'nothing',
+            otherRecipients: [...new Set(others.map((c) => c.address))].join(','),
+          },
         ),
       ];
     }
@@ -56,7 +63,10 @@ export const marketplaceOrderRule: Rule = {
       );
       const othersTotal = sameAsset.reduce((sum, c) => sum + BigInt(c.delta), 0n);
       const decimals = got.asset.decimals;
-      const dust = decimals !== undefined && decimals >= DUST_DIVISOR_DECIMALS && amount < 10n ** BigInt(decimals - DUST_DIVISOR_DECIMALS);
+      const dust =
+        decimals !== undefined &&
+        decimals >= DUST_DIVISOR_DECIMALS &&
+        amount < 10n ** BigInt(decimals - DUST_DIVISOR_DECIMALS);
       const routedAway = othersTotal > 0n && amount * 100n < amount + othersTotal;
       if (!dust && !routedAway) continue;
       findings.push(

@@ -16,7 +16,8 @@ import {
 } from './context-queries.ts';
 
 /** keccak256("OwnershipTransferred(address,address)") */
-export const OWNERSHIP_TRANSFERRED_TOPIC = '0x8be0079c531659141344cd1fd0a4f28419497f9722a3daafe3b4186f6b6457e0';
+export const OWNERSHIP_TRANSFERRED_TOPIC =
+  '0x8be0079c531659141344cd1fd0a4f28419497f9722a3daafe3b4186f6b6457e0';
 
 const OWNERSHIP_SELECTORS: Record<string, string> = {
   '0xf2fde38b': 'transferOwnership(address)',
@@ -33,7 +34,8 @@ function wordToAddress(word: string | undefined): Address | undefined {
 
 export const ownershipTransferRule: Rule = {
   id: 'ownership-transfer',
-  description: 'Ownership of a contract changes hands (Ownable): high, low when the new owner is the vault itself.',
+  description:
+    'Ownership of a contract changes hands (Ownable): high, low when the new owner is the vault itself.',
   evaluate(ctx) {
     const controlled = controlledAccounts(ctx);
     const changes = new Map<Address, { newOwner?: Address; via: string }>();
@@ -47,13 +49,18 @@ export const ownershipTransferRule: Rule = {
     }
     for (const log of ctx.simulation.logs) {
       // Constructors announce their first owner (previous owner zero): not a transfer.
-      if (log.topics[0] !== OWNERSHIP_TRANSFERRED_TOPIC || wordToAddress(log.topics[1]) === ZERO_ADDRESS) continue;
+      if (log.topics[0] !== OWNERSHIP_TRANSFERRED_TOPIC || wordToAddress(log.topics[1]) === ZERO_ADDRESS)
+        continue;
       note(log.address, wordToAddress(log.topics[2]), 'OwnershipTransferred event');
     }
     for (const frame of successfulFrames(ctx)) {
       const sel = selectorOf(frame.input);
       if (frame.type !== 'CALL' || !sel || !OWNERSHIP_SELECTORS[sel]) continue;
-      note(frame.to, sel === '0x715018a6' ? ZERO_ADDRESS : wordToAddress(frame.input.slice(10, 74)), `trace ${frame.path}`);
+      note(
+        frame.to,
+        sel === '0x715018a6' ? ZERO_ADDRESS : wordToAddress(frame.input.slice(10, 74)),
+        `trace ${frame.path}`,
+      );
     }
     if (ctx.simulation.status !== 'ok') {
       for (const call of decodedCalls(ctx)) {

@@ -2,7 +2,14 @@
 // guards the proxy's funds; followed in the same transaction by an outflow from the proxy or the
 // vault (upgradeToAndCall(evil, sweep(attacker))) it is a takeover in progress.
 import type { Address, AnalysisContext, Rule } from '../types.ts';
-import { controlledAccounts, decodedCalls, finding, lower, shortAddress } from './context-queries.ts';
+import {
+  argString,
+  controlledAccounts,
+  decodedCalls,
+  finding,
+  lower,
+  shortAddress,
+} from './context-queries.ts';
 
 const UPGRADE_FUNCTIONS = new Set([
   'upgradeTo',
@@ -22,7 +29,8 @@ function outflowsFrom(ctx: AnalysisContext, accounts: Set<Address>): string[] {
     }
   }
   for (const c of ctx.assetChanges) {
-    if (accounts.has(c.address) && BigInt(c.delta) < 0n) out.add(`${c.asset.kind}:${c.asset.address ?? 'native'}:${c.address}`);
+    if (accounts.has(c.address) && BigInt(c.delta) < 0n)
+      out.add(`${c.asset.kind}:${c.asset.address ?? 'native'}:${c.address}`);
   }
   return [...out].sort();
 }
@@ -35,7 +43,11 @@ export const proxyUpgradeRule: Rule = {
     const findings = [];
     const seen = new Set<Address>();
     for (const s of ctx.stateChanges) {
-      if (s.meaning !== 'eip1967.implementation' && s.meaning !== 'eip1967.admin' && s.meaning !== 'eip1967.beacon') {
+      if (
+        s.meaning !== 'eip1967.implementation' &&
+        s.meaning !== 'eip1967.admin' &&
+        s.meaning !== 'eip1967.beacon'
+      ) {
         continue;
       }
       seen.add(s.address);
@@ -61,7 +73,8 @@ export const proxyUpgradeRule: Rule = {
     // Without a simulation (or when the extractor did not see the slot), the calldata still says it.
     for (const call of decodedCalls(ctx)) {
       if (!call.functionName || !UPGRADE_FUNCTIONS.has(call.functionName) || !call.to) continue;
-      const proxy = lower(call.to);
+      // ProxyAdmin.upgrade(proxy, implementation) / upgradeAndCall(proxy, …) name the proxy first.
+      const proxy = lower(argString(call, 'proxy') ?? call.to);
       if (seen.has(proxy)) continue;
       seen.add(proxy);
       findings.push(

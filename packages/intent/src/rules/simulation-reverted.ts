@@ -11,7 +11,8 @@ export const simulationRevertedRule: Rule = {
   description: 'The transaction reverts in simulation (high; policy blocks on this finding id).',
   evaluate(ctx) {
     if (ctx.simulation.status !== 'reverted') return [];
-    const reason = ctx.simulation.revertReason ?? ctx.simulation.trace.find((f) => f.revertReason)?.revertReason;
+    const reason =
+      ctx.simulation.revertReason ?? ctx.simulation.trace.find((f) => f.revertReason)?.revertReason;
     return [
       finding(
         SIMULATION_REVERTED,

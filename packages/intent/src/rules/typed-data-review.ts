@@ -13,7 +13,9 @@ export const unrecognizedTypedDataRule: Rule = {
       finding('unrecognized-typed-data', 'medium', ctx.typedData.description, {
         primaryType: ctx.typedData.fields.primaryType ?? '',
         ...(ctx.typedData.domain.name ? { domain: ctx.typedData.domain.name } : {}),
-        ...(ctx.typedData.domain.verifyingContract ? { verifyingContract: ctx.typedData.domain.verifyingContract } : {}),
+        ...(ctx.typedData.domain.verifyingContract
+          ? { verifyingContract: ctx.typedData.domain.verifyingContract }
+          : {}),
       }),
     ];
   },

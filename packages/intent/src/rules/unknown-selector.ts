@@ -15,7 +15,10 @@ export interface UnknownSelectorRuleParameters {
   minUsdValue?: number;
 }
 
-function highValueReason(ctx: AnalysisContext, p: Required<UnknownSelectorRuleParameters>): string | undefined {
+function highValueReason(
+  ctx: AnalysisContext,
+  p: Required<UnknownSelectorRuleParameters>,
+): string | undefined {
   if (ctx.request.kind !== 'transaction') return undefined;
   if (BigInt(ctx.request.value) >= p.minNativeValueWei) return `sends ${ctx.request.value} wei`;
   for (const change of ctx.assetChanges) {

@@ -1,4 +1,6 @@
-// Approval, permit or operator rights granted to an EOA or to a contract that is not allowlisted.
+// Approval, permit or operator rights granted to an EOA or to a contract that is not allowlisted
+// (high for an EOA, or for any non-allowlisted spender of a typed-data signature; medium for an
+// unknown contract in a simulated transaction).
 // Legitimate spenders (routers, marketplaces, Permit2) are contracts the organisation knows; an
 // allowance to a plain account is the signature of approval phishing.
 import type { Rule } from '../types.ts';
@@ -7,7 +9,7 @@ import { controlledAccounts, describeTrust, finding, shortAddress, trustOf } fro
 export const untrustedSpenderRule: Rule = {
   id: 'untrusted-spender',
   description:
-    'Approval, permit or operator rights granted to an EOA (high) or to a contract not on the allowlist (medium).',
+    'Approval, permit or operator rights to an EOA or, by signature, to any non-allowlisted spender (high), or to a non-allowlisted contract (medium).',
   evaluate(ctx) {
     const controlled = controlledAccounts(ctx);
     return ctx.approvals
@@ -20,7 +22,8 @@ export const untrustedSpenderRule: Rule = {
         return [
           finding(
             'untrusted-spender',
-            trust === 'eoa' ? 'high' : 'medium',
+            // An off-chain signature has no simulation behind it: any spender we cannot vouch for is high.
+            trust === 'eoa' || a.source === 'typed-data' ? 'high' : 'medium',
             `This gives ${shortAddress(a.spender)} (${describeTrust(trust)}${cp?.firstInteraction ? ', never used before' : ''}) ` +
               `${what} ${shortAddress(a.token)}.`,
             {

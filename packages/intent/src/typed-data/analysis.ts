@@ -3,7 +3,10 @@ import type { Address, TypedDataAnalysis, TypedDataRequest } from '../types.ts';
 import type { ParsedTypedData } from './eip712.ts';
 
 /** Returns the analysis when the message is of its standard, undefined otherwise. */
-export type StandardAnalyzer = (parsed: ParsedTypedData, request: TypedDataRequest) => TypedDataAnalysis | undefined;
+export type StandardAnalyzer = (
+  parsed: ParsedTypedData,
+  request: TypedDataRequest,
+) => TypedDataAnalysis | undefined;
 
 /** Allowance amounts at or above this are unlimited (EIP-2612 / ERC-20 convention: 2^255). */
 export const UNLIMITED_ERC20 = 2n ** 255n;

@@ -15,9 +15,17 @@ export const typedDataSchema = z
       .object({
         name: z.string().optional(),
         version: z.string().optional(),
-        chainId: z.union([z.number().int().nonnegative(), z.string().regex(/^(0x[0-9a-fA-F]+|[0-9]+)$/)]).optional(),
-        verifyingContract: z.string().regex(/^0x[0-9a-fA-F]{40}$/).optional(),
-        salt: z.string().regex(/^0x[0-9a-fA-F]{64}$/).optional(),
+        chainId: z
+          .union([z.number().int().nonnegative(), z.string().regex(/^(0x[0-9a-fA-F]+|[0-9]+)$/)])
+          .optional(),
+        verifyingContract: z
+          .string()
+          .regex(/^0x[0-9a-fA-F]{40}$/)
+          .optional(),
+        salt: z
+          .string()
+          .regex(/^0x[0-9a-fA-F]{64}$/)
+          .optional(),
       })
       .strict(),
     types: z.record(z.string(), z.array(fieldSchema)),
@@ -47,13 +55,17 @@ function checkValue(types: TypedData['types'], type: string, value: unknown, whe
   const array = /^(.*)\[(\d*)\]$/.exec(type);
   if (array) {
     if (!Array.isArray(value)) throw invalid(`${where} must be an array (${type})`);
-    if (array[2] !== '' && value.length !== Number(array[2])) throw invalid(`${where} must have ${array[2]} items`);
-    value.forEach((v, i) => checkValue(types, array[1]!, v, `${where}[${i}]`));
+    if (array[2] !== '' && value.length !== Number(array[2]))
+      throw invalid(`${where} must have ${array[2]} items`);
+    value.forEach((v, i) => {
+      checkValue(types, array[1]!, v, `${where}[${i}]`);
+    });
     return;
   }
   const struct = types[type];
   if (struct) {
-    if (!value || typeof value !== 'object' || Array.isArray(value)) throw invalid(`${where} must be a ${type} object`);
+    if (!value || typeof value !== 'object' || Array.isArray(value))
+      throw invalid(`${where} must be a ${type} object`);
     const record = value as Record<string, unknown>;
     for (const field of struct) checkValue(types, field.type, record[field.name], `${where}.${field.name}`);
     return;
@@ -74,14 +86,17 @@ function checkValue(types: TypedData['types'], type: string, value: unknown, whe
   if (int) {
     const bits = BigInt(int[2] || '256');
     const n = toBigInt(value, where);
-    const [min, max] = int[1] === 'u' ? [0n, 2n ** bits - 1n] : [-(2n ** (bits - 1n)), 2n ** (bits - 1n) - 1n];
+    const [min, max] =
+      int[1] === 'u' ? [0n, 2n ** bits - 1n] : [-(2n ** (bits - 1n)), 2n ** (bits - 1n) - 1n];
     if (n < min || n > max) throw invalid(`${where} is out of range for ${type}`);
     return;
   }
   const bytes = /^bytes(\d*)$/.exec(type);
   if (bytes) {
-    if (typeof value !== 'string' || !/^0x([0-9a-fA-F]{2})*$/.test(value)) throw invalid(`${where} must be 0x hex`);
-    if (bytes[1] !== '' && value.length !== 2 + 2 * Number(bytes[1])) throw invalid(`${where} must be ${type}`);
+    if (typeof value !== 'string' || !/^0x([0-9a-fA-F]{2})*$/.test(value))
+      throw invalid(`${where} must be 0x hex`);
+    if (bytes[1] !== '' && value.length !== 2 + 2 * Number(bytes[1]))
+      throw invalid(`${where} must be ${type}`);
     return;
   }
   throw invalid(`${where} has unknown type ${type}`);
@@ -112,9 +127,13 @@ export function parseTypedData(input: unknown): ParsedTypedData {
   try {
     hash = hashTypedData(typedData as Parameters<typeof hashTypedData>[0]).toLowerCase() as Hex;
   } catch (cause) {
-    throw new IntentError('INVALID_INPUT', `invalid typed data: cannot be hashed (${(cause as Error).message.split('\n')[0]})`, {
-      cause,
-    });
+    throw new IntentError(
+      'INVALID_INPUT',
+      `invalid typed data: cannot be hashed (${(cause as Error).message.split('\n')[0]})`,
+      {
+        cause,
+      },
+    );
   }
   const chainId = typedData.domain.chainId;
   return {

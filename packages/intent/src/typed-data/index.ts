@@ -31,7 +31,9 @@ export const analyzeTypedDataMessage: TypedDataAnalyzer = (request) => {
     domain: domainOf(parsed),
     approvals: [],
     assetChanges: [],
-    counterparties: parsed.verifyingContract ? [{ address: parsed.verifyingContract, role: 'verifying-contract' }] : [],
+    counterparties: parsed.verifyingContract
+      ? [{ address: parsed.verifyingContract, role: 'verifying-contract' }]
+      : [],
     fields: { hash: parsed.hash, primaryType: parsed.typedData.primaryType },
   };
   return unknown;

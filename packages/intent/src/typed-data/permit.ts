@@ -33,7 +33,10 @@ export const analyzePermit: StandardAnalyzer = (parsed, request) => {
       deadline: deadline.toString(),
       source: 'typed-data',
     };
-    fields = { nonce: toBigInt(field(m, 'nonce'), 'message.nonce').toString(), deadline: deadline.toString() };
+    fields = {
+      nonce: toBigInt(field(m, 'nonce'), 'message.nonce').toString(),
+      deadline: deadline.toString(),
+    };
   } else if (hasFields(types, ['holder', 'spender', 'nonce', 'expiry', 'allowed'])) {
     // DAI: Permit(address holder,address spender,uint256 nonce,uint256 expiry,bool allowed): all or nothing.
     const allowed = field(m, 'allowed') === true;
@@ -54,7 +57,11 @@ export const analyzePermit: StandardAnalyzer = (parsed, request) => {
   } else {
     return undefined;
   }
-  const amountText = approval.unlimited ? 'an unlimited amount' : approval.revoked ? 'nothing (revocation)' : approval.amount;
+  const amountText = approval.unlimited
+    ? 'an unlimited amount'
+    : approval.revoked
+      ? 'nothing (revocation)'
+      : approval.amount;
   const deadline = BigInt(approval.deadline ?? '0');
   return {
     kind,
@@ -68,6 +75,10 @@ export const analyzePermit: StandardAnalyzer = (parsed, request) => {
       { address: approval.spender, role: 'spender' },
       { address: token, role: 'verifying-contract' },
     ],
-    fields: { ...fields, hash: parsed.hash, signerIsOwner: String(approval.owner === request.signer.toLowerCase()) },
+    fields: {
+      ...fields,
+      hash: parsed.hash,
+      signerIsOwner: String(approval.owner === request.signer.toLowerCase()),
+    },
   };
 };

@@ -22,13 +22,19 @@ const ITEM_KINDS: Record<string, Asset['kind']> = {
 function itemAsset(item: unknown, where: string): Asset {
   const itemType = toBigInt(field(item, 'itemType'), `${where}.itemType`).toString();
   const kind = ITEM_KINDS[itemType];
-  if (!kind) throw new IntentError('INVALID_INPUT', `invalid typed data: ${where}.itemType ${itemType} is not a Seaport item type`);
+  if (!kind)
+    throw new IntentError(
+      'INVALID_INPUT',
+      `invalid typed data: ${where}.itemType ${itemType} is not a Seaport item type`,
+    );
   if (kind === 'native') return { kind, decimals: 18 };
   const token = toAddress(field(item, 'token'), `${where}.token`);
   if (kind === 'erc20') return { kind, address: token };
   const id = toBigInt(field(item, 'identifierOrCriteria'), `${where}.identifierOrCriteria`);
-  // Criteria items (4, 5) match any token id in a Merkle root; 0 = any token of the collection.
-  return { kind, address: token, tokenId: itemType === '4' || itemType === '5' ? `criteria:${id}` : id.toString() };
+  // Criteria items (4, 5) match any token id under a Merkle root (0 = any token of the collection):
+  // there is no single token id to report.
+  if (itemType === '4' || itemType === '5') return { kind, address: token };
+  return { kind, address: token, tokenId: id.toString() };
 }
 
 function amounts(item: unknown, where: string): { min: bigint; max: bigint } {
@@ -65,7 +71,11 @@ export const analyzeSeaport: StandardAnalyzer = (parsed, request) => {
     const offer = field(order, 'offer');
     const consideration = field(order, 'consideration');
     (Array.isArray(offer) ? offer : []).forEach((item, i) => {
-      ledger.add(offerer, itemAsset(item, `${where}.offer[${i}]`), -amounts(item, `${where}.offer[${i}]`).max);
+      ledger.add(
+        offerer,
+        itemAsset(item, `${where}.offer[${i}]`),
+        -amounts(item, `${where}.offer[${i}]`).max,
+      );
     });
     (Array.isArray(consideration) ? consideration : []).forEach((item, i) => {
       const w = `${where}.consideration[${i}]`;
@@ -84,13 +94,17 @@ export const analyzeSeaport: StandardAnalyzer = (parsed, request) => {
     description:
       `Seaport ${type === 'BulkOrder' ? `bulk listing of ${list.length} orders` : 'order'}: ${short(signer)} ` +
       `gives ${gives} item(s) and receives ${gets} item(s)` +
-      (counterparties.size > 0 ? `; other recipients: ${[...counterparties.keys()].map(short).join(', ')}.` : '.'),
+      (counterparties.size > 0
+        ? `; other recipients: ${[...counterparties.keys()].map(short).join(', ')}.`
+        : '.'),
     domain: domainOf(parsed),
     approvals: [],
     assetChanges,
     counterparties: [
       ...[...counterparties].map(([address, role]) => ({ address, role })),
-      ...(parsed.verifyingContract ? [{ address: parsed.verifyingContract, role: 'verifying-contract' as const }] : []),
+      ...(parsed.verifyingContract
+        ? [{ address: parsed.verifyingContract, role: 'verifying-contract' as const }]
+        : []),
     ],
     fields: {
       hash: parsed.hash,

@@ -6,7 +6,7 @@ import { sha256 } from '@noble/hashes/sha2.js';
 import { bytesToHex } from '@noble/hashes/utils.js';
 import { equalBytes, encodeFields, Reader, Writer } from '../encoding.ts';
 import { MpcError } from '../errors.ts';
-import type { PartyId } from '../party.ts';
+import { assertMember, assertThreshold, normalizeParties, type PartyId } from '../party.ts';
 import { KeyShare } from '../share.ts';
 import type { Ciphersuite, GroupElement } from './ciphersuite.ts';
 
@@ -132,10 +132,13 @@ export function loadKeyState(suite: Ciphersuite, share: KeyShare): FrostKeyState
     }
     return y;
   };
-  // The share must match its own published verifying share: s_i·G == PK_i.
+  // The share must match its own published verifying share: s_i·G == PK_i, and the verifying
+  // shares must be a degree t−1 sharing of the group key (checked on the first t of them).
+  for (const p of share.parties) verifyingShare(p);
   if (!suite.Point.BASE.multiply(secret).equals(verifyingShare(share.party))) {
     throw new MpcError('KEY_MISMATCH', 'signing share does not match its verifying share');
   }
+  assertConsistentSharing(suite, share.parties, share.threshold, verifyingShare, PK);
   const state: FrostKeyState = {
     suite,
     share,
@@ -148,6 +151,43 @@ export function loadKeyState(suite: Ciphersuite, share: KeyShare): FrostKeyState
   };
   states.set(share, state);
   return state;
+}
+
+/**
+ * The verifying shares must be one degree t−1 sharing of the group key: interpolating the first
+ * t of them gives PK at 0 and every other party's PK_m at m (public data: variable-time MSM).
+ */
+function assertConsistentSharing(
+  suite: Ciphersuite,
+  parties: readonly PartyId[],
+  threshold: number,
+  verifyingShare: (party: PartyId) => GroupElement,
+  PK: GroupElement,
+): void {
+  const { Fn } = suite;
+  const basis = parties.slice(0, threshold);
+  const points = basis.map((p) => verifyingShare(p));
+  const xs = basis.map(BigInt);
+  const at = (x: bigint) =>
+    suite.msm(
+      points,
+      xs.map((xi) => {
+        let num = 1n;
+        let den = 1n;
+        for (const xj of xs) {
+          if (xj === xi) continue;
+          num = Fn.mul(num, Fn.sub(x, xj));
+          den = Fn.mul(den, Fn.sub(xi, xj));
+        }
+        return Fn.mul(num, Fn.inv(den));
+      }),
+    );
+  if (!at(0n).equals(PK)) throw new MpcError('KEY_MISMATCH', 'verifying shares do not interpolate to the group key');
+  for (const p of parties.slice(threshold)) {
+    if (!at(BigInt(p)).equals(verifyingShare(p))) {
+      throw new MpcError('KEY_MISMATCH', `verifying share of party ${p} is not on the committee's sharing`);
+    }
+  }
 }
 
 /** True when two states describe the same generation of the same key. */
@@ -177,10 +217,13 @@ export interface ImportKeyShareParameters {
 export function importKeyShare(p: ImportKeyShareParameters): KeyShare {
   const { suite } = p;
   const { Fn } = suite;
+  const parties = normalizeParties(p.parties, 'committee');
+  assertMember(p.party, parties);
+  assertThreshold(p.threshold, parties.length);
   let PK = suite.deserializeElement(p.groupPublicKey);
   let secret = suite.deserializeScalar(p.signingShare);
   const Y = new Map<PartyId, GroupElement>();
-  for (const party of p.parties) {
+  for (const party of parties) {
     const bytes = p.verifyingShares.get(party);
     if (!bytes) throw new MpcError('INVALID_PARAMETERS', `no verifying share for party ${party}`);
     Y.set(party, suite.deserializeElement(bytes));
@@ -188,19 +231,7 @@ export function importKeyShare(p: ImportKeyShareParameters): KeyShare {
   if (!suite.Point.BASE.multiply(secret).equals(Y.get(p.party)!)) {
     throw new MpcError('KEY_MISMATCH', 'signing share does not match its verifying share');
   }
-  const xs = p.parties.slice(0, p.threshold).map(BigInt);
-  let acc = suite.Point.ZERO;
-  for (const x of xs) {
-    let num = 1n;
-    let den = 1n;
-    for (const xj of xs) {
-      if (xj === x) continue;
-      num = Fn.mul(num, xj);
-      den = Fn.mul(den, Fn.sub(xj, x));
-    }
-    acc = acc.add(Y.get(Number(x))!.multiplyUnsafe(Fn.mul(num, Fn.inv(den))));
-  }
-  if (!acc.equals(PK)) throw new MpcError('KEY_MISMATCH', 'verifying shares do not interpolate to the group key');
+  assertConsistentSharing(suite, parties, p.threshold, (party) => Y.get(party)!, PK);
   if (suite.xOnly && PK.toBytes()[0] === 3) {
     PK = PK.negate();
     secret = Fn.neg(secret);
@@ -210,7 +241,7 @@ export function importKeyShare(p: ImportKeyShareParameters): KeyShare {
     suite,
     version: p.version ?? 0,
     party: p.party,
-    parties: p.parties,
+    parties,
     threshold: p.threshold,
     PK,
     verifyingShares: Y,

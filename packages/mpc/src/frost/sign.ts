@@ -140,7 +140,10 @@ export class FrostSignProtocol extends RoundProtocol<Signature> {
         }),
       );
     }
-    const prepared = prepareSigning(suite, this.#key, sortCommitments(entries), this.#message);
+    const prepared = prepareSigning(suite, this.#key, sortCommitments(entries), this.#message, {
+      identifier: this.party,
+      nonces: this.#nonces!,
+    });
     const secret = effectiveSecret(suite, this.#key, this.#state.secret);
     this.#ownShare = computeSignatureShare(suite, prepared, this.party, this.#nonces!, secret);
     this.#nonces = null; // single use

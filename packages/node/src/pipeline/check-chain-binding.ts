@@ -28,7 +28,10 @@ export const checkChainBinding: PipelineStep = {
     }
     const domainChain = body.typedData?.domain.chainId;
     if (domainChain !== undefined && BigInt(domainChain) !== BigInt(body.chainId)) {
-      return refuse('CHAIN_MISMATCH', `the EIP-712 domain is for chain ${domainChain}, the request for ${body.chainId}`);
+      return refuse(
+        'CHAIN_MISMATCH',
+        `the EIP-712 domain is for chain ${domainChain}, the request for ${body.chainId}`,
+      );
     }
     if (body.derivationPath.length > 0 && !schemeById(vault.scheme).derive)
       return refuse('DERIVATION_UNSUPPORTED', `scheme ${vault.scheme} does not support key derivation`);

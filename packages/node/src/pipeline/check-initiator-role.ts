@@ -8,7 +8,10 @@ export const checkInitiatorRole: PipelineStep = {
     if (!ctx.vault) return refuse('UNKNOWN_VAULT', `vault ${ctx.body.vaultId} does not exist on this node`);
     const key = ctx.request.initiator.toLowerCase();
     if (!ctx.vault.initiators.some((i) => i.publicKey.toLowerCase() === key)) {
-      return refuse('NOT_INITIATOR', `key ${ctx.request.initiator} is not an initiator of vault ${ctx.body.vaultId}`);
+      return refuse(
+        'NOT_INITIATOR',
+        `key ${ctx.request.initiator} is not an initiator of vault ${ctx.body.vaultId}`,
+      );
     }
     return OK;
   },

@@ -74,7 +74,11 @@ export function runPipeline(steps: readonly PipelineStep[], ctx: SignJobContext)
       result = step.run(ctx);
     } catch (error) {
       const message = error instanceof Error ? error.message.split('\n')[0]! : String(error);
-      return { ok: false, step: step.name, refusal: { code: 'INVALID_JOB', message: `${step.name} failed: ${message}` } };
+      return {
+        ok: false,
+        step: step.name,
+        refusal: { code: 'INVALID_JOB', message: `${step.name} failed: ${message}` },
+      };
     }
     if (!result.ok) return { ok: false, step: step.name, refusal: result.refusal };
   }

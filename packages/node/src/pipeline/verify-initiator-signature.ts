@@ -8,5 +8,8 @@ export const verifyInitiatorSignature: PipelineStep = {
   run: (ctx) =>
     verifySignedRequest(ctx.request)
       ? OK
-      : refuse('BAD_SIGNATURE', `the request signature does not verify under initiator key ${ctx.request.initiator}`),
+      : refuse(
+          'BAD_SIGNATURE',
+          `the request signature does not verify under initiator key ${ctx.request.initiator}`,
+        ),
 };

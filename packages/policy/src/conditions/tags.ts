@@ -4,9 +4,11 @@ import { type CompiledCondition, list } from './condition.ts';
 
 type TagCondition = NonNullable<Conditions['vault']>;
 
-/** Compiles tag patterns into a predicate over a tag list: exact tags via a set, prefixes by scan. */
+/**
+ * Compiles tag patterns into a predicate over a tag list: exact tags via a set, prefixes by scan.
+ * `*` alone is the empty prefix: it matches any target with at least one tag.
+ */
 export function tagMatcher(patterns: readonly string[]): (tags: readonly string[]) => boolean {
-  if (patterns.includes('*')) return () => true;
   const exact = new Set(patterns.filter((p) => !p.endsWith('*')));
   const prefixes = patterns.filter((p) => p.endsWith('*')).map((p) => p.slice(0, -1));
   return (tags) => {

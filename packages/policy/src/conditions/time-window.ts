@@ -1,6 +1,7 @@
 // Condition `time`: weekdays and a local-time window (cut-off times) in an IANA time zone (§4.11).
-// Local time is derived from `now` with Intl.DateTimeFormat, so it is deterministic for a given
-// Node/ICU version. `from` is inclusive, `to` exclusive; from > to wraps midnight (e.g. 18:00 to
+// Local time is derived with Intl.DateTimeFormat from the start of the UTC minute containing
+// `now` (the condition has minute resolution), so it is deterministic for a given Node/ICU version
+// and can be memoized per minute. `from` is inclusive, `to` exclusive; from > to wraps midnight (e.g. 18:00 to
 // 08:00); from == to covers the whole day. Weekdays are those of the local date at `now`.
 import type { Conditions, Weekday } from '../document.ts';
 import { type CompileContext, type CompiledCondition, type EvalFacts, list, type LocalTime } from './condition.ts';
@@ -47,7 +48,13 @@ export function compileTimeWindow(c: NonNullable<Conditions['time']>, ctx: Compi
   const local = (f: EvalFacts) => {
     let t = f.local.get(tz);
     if (!t) {
-      t = localTime(f.now, fmt);
+      const minute = Math.floor(f.now / 60_000);
+      const memo = ctx.localTimes.get(tz);
+      if (memo && memo.minute === minute) t = memo.local;
+      else {
+        t = localTime(minute * 60_000, fmt);
+        ctx.localTimes.set(tz, { minute, local: t });
+      }
       f.local.set(tz, t);
     }
     return t;

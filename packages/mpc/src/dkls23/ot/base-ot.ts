@@ -14,7 +14,8 @@
 // sessions or indices are independent even if a party reuses points.
 import { MpcError } from '../../errors.ts';
 import type { RandomBytes } from '../../scheme.ts';
-import { G, hashFields, N, type Point, pointFromBytes, pointToBytes, u32 } from '../curve.ts';
+import { normalizeZ } from '@noble/curves/abstract/curve.js';
+import { G, hashFields, N, Point, pointFromBytes, pointToBytes, u32 } from '../curve.ts';
 import { bytesToNumberBE } from '@noble/curves/utils.js';
 
 export const KAPPA = 128;
@@ -44,25 +45,37 @@ export function baseOtReceive(params: {
 }): { points: Uint8Array; keys: Uint8Array[] } {
   const { context, senderPoint, choices } = params;
   const S = pointToBytes(senderPoint);
-  // The sender's point is fixed for the whole batch: precompute its window table once.
-  const base = Point_precomputed(senderPoint);
+  // The sender's point is fixed for the whole batch: a window table makes a_i·S as cheap as a_i·G
+  // (constant-time multiplication, like a_i·G).
+  const base = Point.fromAffine(senderPoint.toAffine());
+  base.precompute(8, false);
   const a = randomScalars(KAPPA, params.random);
-  const points = new Uint8Array(KAPPA * 33);
-  const keys: Uint8Array[] = [];
+  const projective: Point[] = [];
   for (let i = 0; i < KAPPA; i++) {
     const bit = (choices[i >> 3]! >>> (i & 7)) & 1;
     const aG = G.multiply(a[i]!);
     // A_i = a_i·G + ω_i·S: the addition is computed whatever the (secret) choice.
     const withS = aG.add(senderPoint);
-    const Ai = bit === 1 ? withS : aG;
-    const A = pointToBytes(Ai);
+    projective.push(bit === 1 ? withS : aG, base.multiply(a[i]!));
+  }
+  // One shared inversion for all 256 affine conversions.
+  const affine = normalizeZ(Point, projective);
+  const points = new Uint8Array(KAPPA * 33);
+  const keys: Uint8Array[] = [];
+  for (let i = 0; i < KAPPA; i++) {
+    const A = pointToBytes(affine[2 * i]!);
     points.set(A, 33 * i);
-    keys.push(key(context, i, S, A, base.multiply(a[i]!)));
+    keys.push(key(context, i, S, A, affine[2 * i + 1]!));
   }
   return { points, keys };
 }
 
-/** Sender side: both keys of every OT, from the receiver's points (validated here). */
+/**
+ * Sender side: both keys of every OT, from the receiver's points (validated here).
+ * b·A_i uses noble's variable-time wNAF multiplication (documented in docs/dkls23.md): b is a
+ * fresh one-time secret of this key set-up, and the 128 multiplications are the dominant cost
+ * of key generation.
+ */
 export function baseOtSend(params: {
   context: Uint8Array;
   secret: bigint;
@@ -73,25 +86,22 @@ export function baseOtSend(params: {
   if (points.length !== KAPPA * 33) throw new MpcError('INVALID_LENGTH', 'wrong number of base-OT points');
   const S = pointToBytes(senderPoint);
   const bS = senderPoint.multiply(secret);
+  const projective: Point[] = [];
+  for (let i = 0; i < KAPPA; i++) {
+    const Ai = pointFromBytes(points.subarray(33 * i, 33 * i + 33));
+    const y = Ai.multiplyUnsafe(secret);
+    const y1 = y.subtract(bS);
+    // b·(A_i − S) is the identity only if A_i = S (a receiver choosing 1 with a_i = 0): refuse.
+    if (y1.is0()) throw new MpcError('INVALID_POINT', 'base-OT point equals the sender point');
+    projective.push(y, y1);
+  }
+  const affine = normalizeZ(Point, projective);
   const keys0: Uint8Array[] = [];
   const keys1: Uint8Array[] = [];
   for (let i = 0; i < KAPPA; i++) {
     const A = points.subarray(33 * i, 33 * i + 33);
-    const Ai = pointFromBytes(A);
-    const y = Ai.multiply(secret);
-    keys0.push(key(context, i, S, A, y));
-    const y1 = y.subtract(bS);
-    // b·(A_i − S) is the identity only if A_i = S, which a receiver choosing 1 produces with
-    // a_i = 0; refuse it rather than hash the identity.
-    if (y1.is0()) throw new MpcError('INVALID_POINT', 'base-OT point equals the sender point');
-    keys1.push(key(context, i, S, A, y1));
+    keys0.push(key(context, i, S, A, affine[2 * i]!));
+    keys1.push(key(context, i, S, A, affine[2 * i + 1]!));
   }
   return { keys0, keys1 };
-}
-
-function Point_precomputed(p: Point): Point {
-  // Build a fresh point object so the precomputed table is tied to this batch only.
-  const q = p.add(G).subtract(G);
-  q.precompute(8, false);
-  return q;
 }

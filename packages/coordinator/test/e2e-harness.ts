@@ -1,0 +1,88 @@
+// Shared pieces of the end-to-end tests: one real dev cluster (anvil + 3 signer-node processes
+// + the coordinator process) per test file, and the `cairn` CLI run as a real child process.
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DevCluster } from '@cairn/coordinator';
+
+const root = join(import.meta.dirname, '..', '..', '..');
+const cliMain = join(root, 'packages', 'cli', 'src', 'main.ts');
+
+export interface CliResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs `cairn …` as a child process (asynchronously: the cluster's pipes must keep draining). */
+export function cairn(dir: string, args: string[]): Promise<CliResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [cliMain, ...args], {
+      cwd: root,
+      env: { ...process.env, CAIRN_DEV_DIR: dir },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (c) => {
+      stdout += c;
+    });
+    child.stderr.on('data', (c) => {
+      stderr += c;
+    });
+    child.once('error', reject);
+    child.once('exit', (code) => resolve({ code: code ?? 1, stdout, stderr }));
+  });
+}
+
+/** The last JSON line of a --json command's stdout. */
+export function lastJson<T>(r: CliResult): T {
+  const lines = r.stdout.trim().split('\n');
+  try {
+    return JSON.parse(lines.at(-1)!) as T;
+  } catch {
+    throw new Error(`no JSON output (exit ${r.code}): ${r.stdout}\n${r.stderr}`);
+  }
+}
+
+export async function startTestCluster(): Promise<{
+  cluster: DevCluster;
+  dir: string;
+  cleanup: () => Promise<void>;
+}> {
+  const dir = mkdtempSync(join(tmpdir(), 'cairn-e2e-'));
+  const cluster = await DevCluster.start({
+    dir,
+    coordinatorPort: 0,
+    nodeConfig: { sessionTimeoutMs: 5000 },
+    coordinatorConfig: { signTimeoutMs: 8000, healthIntervalMs: 500, receiptPollMs: 25 },
+  });
+  return {
+    cluster,
+    dir,
+    async cleanup() {
+      await cluster.stop();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Parsed JSON log lines of a cluster process log file. */
+export function logLines(dir: string, name: string): Record<string, unknown>[] {
+  return readFileSync(join(dir, 'logs', `${name}.log`), 'utf8')
+    .split('\n')
+    .filter((l) => l.startsWith('{'))
+    .map((l) => JSON.parse(l) as Record<string, unknown>);
+}
+
+export async function rpc(url: string, method: string, params: unknown[] = []): Promise<unknown> {
+  const r = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ jsonrpc: '2.0', id: 1, method, params }),
+  });
+  const body = (await r.json()) as { result?: unknown; error?: { message: string } };
+  if (body.error) throw new Error(body.error.message);
+  return body.result;
+}

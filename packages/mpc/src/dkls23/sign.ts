@@ -1,0 +1,494 @@
+// DKLs23 threshold ECDSA signing (ePrint 2023/765, Protocol 3.6), three rounds for any set of
+// at least t signers. Rounds 1–2 do not depend on the message and form a presignature
+// (presignature.ts); round 3 is the online round.
+//
+// Notation for signer i and every other signer j (each pair runs two multiplications, one
+// with i as Alice and one with i as Bob, multiplication.ts):
+//   round 1 (i → j, direct; Protocol 3.6 steps 4–6):
+//     sample the instance key r_i and the inversion mask φ_i, R_i = r_i·G;
+//     commit to R_i (F_Com: no signer chooses R_i after seeing the others', which would
+//     let it bias R); start the multiplication where j is Alice, as Bob with random χ_ij;
+//     a context hash binds key id, share version, committee, signers and session: shares
+//     of different generations (refresh/reshare) or keys abort with KEY_MISMATCH.
+//   round 2 (i → j, direct; step 7):
+//     sk_i = λ_i·p(i) + ζ_i (Lagrange-weighted share re-randomised by a zero share,
+//     zero-shares.ts), pk_i = sk_i·G; answer j's multiplication as Alice with inputs
+//     (r_i, sk_i), giving c^u_ij, c^v_ij; send the decommitment of R_i, pk_i,
+//     Γ^u = c^u·G, Γ^v = c^v·G and ψ_ij = φ_i − χ_ij... (χ of the multiplication where j is
+//     Alice and i is Bob, so j can turn r_j·χ into r_j·φ_i).
+//   after round 2 (steps 8–9), for each j:
+//     decommitment of R_j (abort naming j); finish the multiplication (its check names j);
+//     consistency checks χ_ij·R_j = d^u·G + Γ^u_j and χ_ij·pk_j = d^v·G + Γ^v_j — they bind
+//     j's multiplication inputs to R_j and pk_j, so a j that multiplied with another value is
+//     caught and named; then Σ pk_j = PK (the zero shares and Lagrange weights are right).
+//     u_i = r_i·(φ_i + Σ_j ψ_ji) + Σ_j (c^u + d^u), v_i = sk_i·(φ_i + Σ_j ψ_ji) + Σ_j (c^v + d^v):
+//     Σ u_i = r·φ and Σ v_i = sk·φ.
+//   round 3 (broadcast; step 10): w_i = H(m)·φ_i + r_x·(v_i + δ·φ_i), where δ is the BIP-32 tweak
+//     of a derived key (key shift: (sk + δ)·φ = sk·φ + δ·φ), and u_i. Then
+//     s = Σ w / Σ u = (H(m) + r_x·(sk + δ))/r; the signature is normalised to low S, its recovery
+//     id set from R, and it is verified before it is returned; an invalid result aborts
+//     (culprit unknown: the protocol cannot attribute a bad w_i).
+import { bytesToNumberBE } from '@noble/curves/utils.js';
+import { secp256k1 } from '@noble/curves/secp256k1.js';
+import { bytesToHex } from '@noble/hashes/utils.js';
+import { equalBytes, Reader, Writer } from '../encoding.ts';
+import { blame, MpcError, ProtocolAbortError } from '../errors.ts';
+import type { PartyId } from '../party.ts';
+import { type Outgoing, RoundProtocol } from '../protocol.ts';
+import type { RandomBytes, Signature } from '../scheme.ts';
+import type { KeyShare } from '../share.ts';
+import {
+  G,
+  hashFields,
+  invert,
+  lagrangeAtZero,
+  mod,
+  N,
+  Point,
+  pointFromBytes,
+  pointToBytes,
+  randomScalar,
+  scalarFromBytes,
+  scalarToBytes,
+  u16,
+} from './curve.ts';
+import {
+  ALICE_MESSAGE_BYTES,
+  BATCH,
+  gadgetVector,
+  type MulReceiverState,
+  mulReceiverFinish,
+  mulReceiverStart,
+  mulSenderRespond,
+} from './multiplication.ts';
+import { extensionMessageBytes } from './ot/extension.ts';
+import { Dkls23Presignature, type PresignatureSecrets } from './presignature.ts';
+import { commit } from './proofs.ts';
+import { type PairState, type SecretState, secretStateOf } from './share-state.ts';
+import { zeroShare } from './zero-shares.ts';
+
+export interface SigningSetup {
+  share: KeyShare;
+  signers: readonly PartyId[];
+  sessionId: Uint8Array;
+  protocol: string;
+  /** BIP-32 tweak δ and the derived key it gives (the parent key when no path). */
+  tweak: bigint;
+  publicKey: Uint8Array;
+  /** Mode-specific data bound into the context (the message for one-shot signing). */
+  extra: Uint8Array;
+  random: RandomBytes;
+}
+
+/** Hash binding a signing session to key, share generation, committee, signers and derivation. */
+export function signingContext(s: SigningSetup): Uint8Array {
+  return hashFields('cairn/dkls23/sign/context/v1', [
+    new Writer()
+      .string(s.protocol)
+      .bytes(s.sessionId)
+      .string(s.share.keyId)
+      .u32(s.share.version)
+      .list(s.share.parties, (w, p) => w.u16(p))
+      .u16(s.share.threshold)
+      .list(s.signers, (w, p) => w.u16(p))
+      .bytes(s.share.chainCode)
+      .fixed(scalarToBytes(s.tweak), 32)
+      .bytes(s.publicKey)
+      .bytes(s.extra)
+      .finish(),
+  ]);
+}
+
+const ROUND1_BYTES = 32 + 32 + extensionMessageBytes(BATCH);
+
+/** Rounds 1–2 of Protocol 3.6 for one signer: shared by one-shot signing and presigning. */
+class PresignRounds {
+  readonly #s: SigningSetup;
+  readonly #party: PartyId;
+  readonly #secret: SecretState;
+  readonly context: Uint8Array;
+  readonly #peers: PartyId[];
+  #r = 0n;
+  #phi = 0n;
+  #R: Point = Point.ZERO;
+  #salt: Uint8Array = new Uint8Array(0);
+  #sk = 0n;
+  #pk: Point = Point.ZERO;
+  readonly #bob = new Map<PartyId, MulReceiverState>();
+  readonly #commitments = new Map<PartyId, Uint8Array>();
+  readonly #alice = new Map<PartyId, bigint[]>();
+
+  constructor(setup: SigningSetup) {
+    this.#s = setup;
+    this.#party = setup.share.party;
+    this.#secret = secretStateOf(setup.share);
+    this.context = signingContext(setup);
+    this.#peers = setup.signers.filter((p) => p !== this.#party);
+    for (const p of this.#peers) {
+      if (!this.#secret.pairs.has(p)) throw new MpcError('KEY_MISMATCH', `share has no pairwise set-up with party ${p}`);
+    }
+  }
+
+  #pair(peer: PartyId): PairState {
+    return this.#secret.pairs.get(peer)!;
+  }
+
+  #mulSid(alice: PartyId, bob: PartyId): Uint8Array {
+    return hashFields('cairn/dkls23/sign/mul-sid/v1', [this.context, u16(alice), u16(bob)]);
+  }
+
+  #gadget(peer: PartyId, alice: PartyId, bob: PartyId): readonly bigint[] {
+    return gadgetVector(hashFields('cairn/dkls23/sign/gadget/v1', [this.#pair(peer).gadgetSeed, u16(alice), u16(bob)]));
+  }
+
+  #nonceContext(party: PartyId): Uint8Array {
+    return hashFields('cairn/dkls23/sign/nonce-commit/v1', [this.context, u16(party)]);
+  }
+
+  /** Round 1: commitment to R_i and, to each peer, the first message of the multiplication where the peer is Alice. */
+  round1(): Outgoing[] {
+    const random = this.#s.random;
+    this.#r = randomScalar(random);
+    this.#phi = randomScalar(random);
+    this.#R = G.multiply(this.#r);
+    this.#salt = random(32);
+    const commitment = commit(this.#nonceContext(this.#party), pointToBytes(this.#R), this.#salt);
+    return this.#peers.map((to) => {
+      const start = mulReceiverStart({
+        ote: this.#pair(to).receiver,
+        gadget: this.#gadget(to, to, this.#party),
+        sid: this.#mulSid(to, this.#party),
+        random,
+      });
+      this.#bob.set(to, start.state);
+      const payload = new Writer()
+        .fixed(this.context, 32)
+        .fixed(commitment, 32)
+        .fixed(start.message, start.message.length)
+        .finish();
+      return { to, payload, round: 1 };
+    });
+  }
+
+  /** Round 2: answer every peer's multiplication as Alice with inputs (r_i, sk_i). */
+  round2(inbox: ReadonlyMap<PartyId, Uint8Array>): Outgoing[] {
+    const share = this.#s.share;
+    const messages = new Map<PartyId, Uint8Array>();
+    for (const [from, payload] of inbox) {
+      blame(from, () => {
+        if (payload.length !== ROUND1_BYTES) throw new MpcError('MALFORMED_MESSAGE', 'round-1 message has the wrong length');
+        if (!equalBytes(payload.subarray(0, 32), this.context)) {
+          throw new MpcError('KEY_MISMATCH', 'signer uses another key, share generation, signer set or session');
+        }
+        this.#commitments.set(from, payload.slice(32, 64));
+        messages.set(from, payload.subarray(64));
+      });
+    }
+    const zeta = zeroShare({
+      party: this.#party,
+      signers: this.#s.signers,
+      seeds: new Map(this.#peers.map((p) => [p, this.#pair(p).zeroSeed])),
+      sid: this.context,
+    });
+    this.#sk = mod(lagrangeAtZero(this.#party, this.#s.signers) * this.#secret.share + zeta);
+    this.#pk = G.multiply(this.#sk);
+    const out: Outgoing[] = [];
+    for (const to of this.#peers) {
+      const reply = blame(to, () =>
+        mulSenderRespond({
+          ote: this.#pair(to).sender,
+          gadget: this.#gadget(to, this.#party, to),
+          sid: this.#mulSid(this.#party, to),
+          inputs: [this.#r, this.#sk],
+          message: messages.get(to)!,
+          random: this.#s.random,
+        }),
+      );
+      const [cu, cv] = reply.shares as [bigint, bigint];
+      if (cu === 0n || cv === 0n) throw new MpcError('INVALID_PARAMETERS', 'degenerate multiplication share; retry');
+      this.#alice.set(to, [cu, cv]);
+      const psi = mod(this.#phi - this.#bob.get(to)!.chi);
+      const payload = new Writer()
+        .fixed(pointToBytes(this.#R), 33)
+        .fixed(this.#salt, 32)
+        .fixed(pointToBytes(this.#pk), 33)
+        .fixed(pointToBytes(G.multiply(cu)), 33)
+        .fixed(pointToBytes(G.multiply(cv)), 33)
+        .fixed(scalarToBytes(psi), 32)
+        .fixed(reply.message, reply.message.length)
+        .finish();
+      out.push({ to, payload, round: 2 });
+    }
+    return out;
+  }
+
+  /** After round 2: decommitments, multiplication checks, Γ checks; returns u_i, v_i, φ_i and R. */
+  finish(inbox: ReadonlyMap<PartyId, Uint8Array>): PresignatureSecrets {
+    let R = this.#R;
+    let pkSum = this.#pk;
+    let psiSum = this.#phi;
+    let uSum = 0n;
+    let vSum = 0n;
+    for (const [from, payload] of inbox) {
+      blame(from, () => {
+        const r = new Reader(payload);
+        const Rj = pointFromBytes(r.fixed(33));
+        const salt = r.fixed(32);
+        const pkj = pointFromBytes(r.fixed(33));
+        const gammaU = pointFromBytes(r.fixed(33));
+        const gammaV = pointFromBytes(r.fixed(33));
+        const psi = scalarFromBytes(r.fixed(32), true);
+        const mul = r.fixed(ALICE_MESSAGE_BYTES);
+        r.end();
+        if (!equalBytes(commit(this.#nonceContext(from), pointToBytes(Rj), salt), this.#commitments.get(from)!)) {
+          throw new MpcError('INVALID_PROOF', 'instance point does not match its round-1 commitment');
+        }
+        const bob = this.#bob.get(from)!;
+        const [du, dv] = mulReceiverFinish({ state: bob, gadget: this.#gadget(from, from, this.#party), message: mul }) as [
+          bigint,
+          bigint,
+        ];
+        // Protocol 3.6 step 8, the consistency checks: j's multiplication inputs were r_j and sk_j.
+        const chi = bob.chi;
+        if (!Rj.multiply(chi).equals(gammaU.add(du === 0n ? Point.ZERO : G.multiply(du)))) {
+          throw new MpcError('INVALID_PROOF', 'Γ^u consistency check failed (multiplied a value other than r_j)');
+        }
+        if (!pkj.multiply(chi).equals(gammaV.add(dv === 0n ? Point.ZERO : G.multiply(dv)))) {
+          throw new MpcError('INVALID_PROOF', 'Γ^v consistency check failed (multiplied a value other than sk_j)');
+        }
+        const [cu, cv] = this.#alice.get(from)!;
+        R = R.add(Rj);
+        pkSum = pkSum.add(pkj);
+        psiSum += psi;
+        uSum += cu! + du;
+        vSum += cv! + dv;
+      });
+    }
+    // Step 9: the public key shares add up to the key (zero shares and Lagrange weights agree).
+    if (!pkSum.equals(pointFromBytes(this.#s.share.publicKey))) {
+      throw new MpcError('KEY_MISMATCH', 'signers’ public key shares do not add up to the group key');
+    }
+    if (R.is0()) throw new MpcError('INVALID_PROOF', 'the instance point is the identity');
+    psiSum = mod(psiSum);
+    return { R, u: mod(this.#r * psiSum + uSum), v: mod(this.#sk * psiSum + vSum), phi: this.#phi };
+  }
+}
+
+const HALF_N = N >> 1n;
+
+/** Round 3 (step 10) for one signer: its broadcast share of the signature. */
+function onlineShare(secrets: PresignatureSecrets, tweak: bigint, message: Uint8Array): { u: bigint; w: bigint } {
+  const m = bytesToNumberBE(message) % N;
+  const rx = secrets.R.toAffine().x % N;
+  return { u: secrets.u, w: mod(m * secrets.phi + rx * (secrets.v + tweak * secrets.phi)) };
+}
+
+/** Combines the signers' (u_i, w_i) into a low-S signature with recovery id, verified. */
+function combine(params: {
+  R: Point;
+  publicKey: Uint8Array;
+  message: Uint8Array;
+  u: bigint;
+  w: bigint;
+}): Signature {
+  const { x, y } = params.R.toAffine();
+  const r = x % N;
+  if (r === 0n || params.u === 0n) throw new MpcError('INVALID_SIGNATURE', 'degenerate signature (r or Σu is zero)');
+  let s = mod(params.w * invert(params.u));
+  if (s === 0n) throw new MpcError('INVALID_SIGNATURE', 'degenerate signature (s is zero)');
+  let recovery = Number(y & 1n) | (x >= N ? 2 : 0);
+  if (s > HALF_N) {
+    s = N - s;
+    recovery ^= 1;
+  }
+  const bytes = new Uint8Array(64);
+  bytes.set(scalarToBytes(r), 0);
+  bytes.set(scalarToBytes(s), 32);
+  // The final signature is verified before anything returns it.
+  if (!secp256k1.verify(bytes, params.message, params.publicKey, { prehash: false, lowS: true })) {
+    throw new MpcError('INVALID_SIGNATURE', 'the combined signature does not verify');
+  }
+  return { bytes, recovery, publicKey: params.publicKey.slice() };
+}
+
+function readOnline(payload: Uint8Array, binding: Uint8Array): { u: bigint; w: bigint } {
+  const r = new Reader(payload);
+  if (!equalBytes(r.fixed(32), binding)) {
+    throw new MpcError('SESSION_MISMATCH', 'online share belongs to another presignature, message or session');
+  }
+  const u = scalarFromBytes(r.fixed(32), true);
+  const w = scalarFromBytes(r.fixed(32), true);
+  r.end();
+  return { u, w };
+}
+
+function onlinePayload(binding: Uint8Array, share: { u: bigint; w: bigint }): Uint8Array {
+  return new Writer().fixed(binding, 32).fixed(scalarToBytes(share.u), 32).fixed(scalarToBytes(share.w), 32).finish();
+}
+
+/** One-shot signing: rounds 1–3. */
+export class Dkls23Sign extends RoundProtocol<Signature> {
+  readonly #setup: SigningSetup;
+  readonly #message: Uint8Array;
+  readonly #rounds: PresignRounds;
+  #secrets: PresignatureSecrets | null = null;
+  #own: { u: bigint; w: bigint } | null = null;
+
+  constructor(setup: SigningSetup, message: Uint8Array) {
+    super({ party: setup.share.party, sessionId: setup.sessionId, protocol: setup.protocol, peers: setup.signers });
+    this.#setup = setup;
+    this.#message = message.slice();
+    this.#rounds = new PresignRounds(setup);
+  }
+
+  protected begin(): Outgoing[] {
+    this.expect(1, this.#setup.signers, 'direct');
+    return this.#rounds.round1();
+  }
+
+  protected onRound(round: number, inbox: ReadonlyMap<PartyId, Uint8Array>): Outgoing[] {
+    if (round === 1) {
+      const out = this.#rounds.round2(inbox);
+      this.expect(2, this.#setup.signers, 'direct');
+      return out;
+    }
+    if (round === 2) {
+      this.#secrets = this.#guardUnattributed(() => this.#rounds.finish(inbox));
+      this.#own = onlineShare(this.#secrets, this.#setup.tweak, this.#message);
+      this.expect(3, this.#setup.signers, 'broadcast');
+      return [{ to: null, payload: onlinePayload(this.#rounds.context, this.#own), round: 3 }];
+    }
+    let u = this.#own!.u;
+    let w = this.#own!.w;
+    for (const [from, payload] of inbox) {
+      const share = blame(from, () => readOnline(payload, this.#rounds.context));
+      u += share.u;
+      w += share.w;
+    }
+    const signature = this.#guardUnattributed(() =>
+      combine({ R: this.#secrets!.R, publicKey: this.#setup.publicKey, message: this.#message, u: mod(u), w: mod(w) }),
+    );
+    this.finish(signature);
+    return [];
+  }
+
+  #guardUnattributed<T>(fn: () => T): T {
+    try {
+      return fn();
+    } catch (error) {
+      if (error instanceof MpcError && !(error instanceof ProtocolAbortError)) {
+        this.abort(error.code, null, error.message);
+      }
+      throw error;
+    }
+  }
+}
+
+/** Presigning: rounds 1–2; the result is a single-use presignature. */
+export class Dkls23Presign extends RoundProtocol<Dkls23Presignature> {
+  readonly #setup: SigningSetup;
+  readonly #rounds: PresignRounds;
+
+  constructor(setup: SigningSetup) {
+    super({ party: setup.share.party, sessionId: setup.sessionId, protocol: setup.protocol, peers: setup.signers });
+    this.#setup = setup;
+    this.#rounds = new PresignRounds(setup);
+  }
+
+  protected begin(): Outgoing[] {
+    this.expect(1, this.#setup.signers, 'direct');
+    return this.#rounds.round1();
+  }
+
+  protected onRound(round: number, inbox: ReadonlyMap<PartyId, Uint8Array>): Outgoing[] {
+    if (round === 1) {
+      const out = this.#rounds.round2(inbox);
+      this.expect(2, this.#setup.signers, 'direct');
+      return out;
+    }
+    let secrets: PresignatureSecrets;
+    try {
+      secrets = this.#rounds.finish(inbox);
+    } catch (error) {
+      if (error instanceof MpcError && !(error instanceof ProtocolAbortError)) {
+        this.abort(error.code, null, error.message);
+      }
+      throw error;
+    }
+    const s = this.#setup;
+    const binding = this.#rounds.context;
+    this.finish(
+      new Dkls23Presignature({
+        id: bytesToHex(binding.subarray(0, 16)),
+        keyId: s.share.keyId,
+        version: s.share.version,
+        party: s.share.party,
+        signers: s.signers,
+        publicKey: s.publicKey,
+        tweak: s.tweak,
+        binding,
+        secrets,
+      }),
+    );
+    return [];
+  }
+}
+
+/** The online round after a presignature: one broadcast of (u_i, w_i). */
+export class Dkls23Online extends RoundProtocol<Signature> {
+  readonly #presignature: Dkls23Presignature;
+  readonly #secrets: PresignatureSecrets;
+  readonly #message: Uint8Array;
+  readonly #binding: Uint8Array;
+  #own: { u: bigint; w: bigint } | null = null;
+
+  constructor(params: { sessionId: Uint8Array; protocol: string; presignature: Dkls23Presignature; message: Uint8Array }) {
+    super({
+      party: params.presignature.party,
+      sessionId: params.sessionId,
+      protocol: params.protocol,
+      peers: params.presignature.signers,
+    });
+    this.#presignature = params.presignature;
+    this.#message = params.message.slice();
+    // Consumed here, before anything is computed from it (a second use throws).
+    this.#secrets = params.presignature.consume();
+    this.#binding = hashFields('cairn/dkls23/online/binding/v1', [
+      params.presignature.binding,
+      params.sessionId,
+      this.#message,
+    ]);
+  }
+
+  protected begin(): Outgoing[] {
+    this.#own = onlineShare(this.#secrets, this.#presignature.tweak, this.#message);
+    this.expect(1, this.#presignature.signers, 'broadcast');
+    return [{ to: null, payload: onlinePayload(this.#binding, this.#own), round: 1 }];
+  }
+
+  protected onRound(_round: number, inbox: ReadonlyMap<PartyId, Uint8Array>): Outgoing[] {
+    let u = this.#own!.u;
+    let w = this.#own!.w;
+    for (const [from, payload] of inbox) {
+      const share = blame(from, () => readOnline(payload, this.#binding));
+      u += share.u;
+      w += share.w;
+    }
+    let signature: Signature;
+    try {
+      signature = combine({
+        R: this.#secrets.R,
+        publicKey: this.#presignature.publicKey,
+        message: this.#message,
+        u: mod(u),
+        w: mod(w),
+      });
+    } catch (error) {
+      if (error instanceof MpcError) this.abort(error.code, null, error.message);
+      throw error;
+    }
+    this.finish(signature);
+    return [];
+  }
+}
+
