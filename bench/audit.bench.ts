@@ -98,14 +98,15 @@ export default async function run(): Promise<void> {
     const log = await AuditLog.open({ store, origin: ORIGIN, signer: owner, witnesses });
 
     const compiled = compileSource(parsePolicySource(JSON.stringify(POLICY)));
+    const base = Date.UTC(2026, 5, 1);
     await log.append({
       kind: 'policy.changed',
       actor: 'admins',
-      data: { policyId: 'treasury', version: 1, hash: compiled.policyHash, document: POLICY as JsonValue, approvedBy: ['admin-1'] },
+      time: new Date(base - 1000).toISOString(),
+      data: { policyId: 'treasury', version: 1, hash: compiled.policyHash, document: JSON.parse(JSON.stringify(POLICY)) as JsonValue, approvedBy: ['admin-1'] },
     });
 
     // Decisions as a node records them: evaluated on its own ledger (a small recent window here).
-    const base = Date.UTC(2026, 5, 1);
     const decision = (i: number): EntryInput => {
       const submittedAt = base + i * 1000;
       const request = {

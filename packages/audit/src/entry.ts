@@ -31,26 +31,32 @@ export const timeSchema = z
 
 /** Plain JSON only (what JSON.parse can return), so an entry equals its parsed encoding. */
 function isPlainJson(v: unknown, depth = 0): boolean {
-  if (depth > 64) return false;
-  if (v === null || typeof v === 'string' || typeof v === 'boolean') return true;
-  if (typeof v === 'number') return Number.isSafeInteger(v);
-  if (Array.isArray(v)) return v.every((x) => isPlainJson(x, depth + 1));
-  if (typeof v === 'object' && Object.getPrototypeOf(v) === Object.prototype) {
-    return Object.values(v).every((x) => isPlainJson(x, depth + 1));
+  switch (typeof v) {
+    case 'string':
+      return v.isWellFormed();
+    case 'boolean':
+      return true;
+    case 'number':
+      return Number.isSafeInteger(v);
+    case 'object':
+      if (v === null) return true;
+      if (depth > 64) return false;
+      if (Array.isArray(v)) {
+        for (const x of v) if (!isPlainJson(x, depth + 1)) return false;
+        return true;
+      }
+      if (Object.getPrototypeOf(v) !== Object.prototype) return false;
+      for (const k in v as Record<string, unknown>) {
+        if (!isPlainJson((v as Record<string, unknown>)[k], depth + 1)) return false;
+      }
+      return true;
+    default:
+      return false;
   }
-  return false;
 }
 
-/** Any JSON value that has a canonical encoding (no floats, no undefined, no bytes). */
-const json = z.custom<JsonValue>((v) => {
-  if (!isPlainJson(v)) return false;
-  try {
-    canonicalJson(v);
-    return true;
-  } catch {
-    return false;
-  }
-}, 'a JSON value without floats (amounts are decimal strings)');
+/** Any JSON value with a canonical encoding: no floats (amounts are decimal strings), no bytes. */
+const json = z.custom<JsonValue>((v) => isPlainJson(v), 'a JSON value without floats (amounts are decimal strings)');
 
 const approvedBy = z.array(id).max(256);
 

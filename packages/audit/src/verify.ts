@@ -3,7 +3,7 @@
 // tree, checks every checkpoint's signature, cosignatures and root (or consistency proof), and
 // that every entry is covered by a verified checkpoint. It reports problems in file order and
 // names the first bad entry.
-import { canonicalJson } from './canonical.ts';
+import { canonicalJson, isCanonicalText } from './canonical.ts';
 import { parseCheckpoint } from './checkpoint.ts';
 import { entryLeafHash, parseEntry } from './entry.ts';
 import { AuditError } from './errors.ts';
@@ -200,18 +200,15 @@ export async function verifyExport(p: VerifyParameters): Promise<VerifyReport> {
               : `entry #${index} appears twice with different content (again at position #${position})`,
         );
       }
-      let body: string;
-      try {
-        body = canonicalJson(entry);
-      } catch (error) {
-        problem('NON_CANONICAL', lineNo, position, (error as Error).message);
-        frontier.append(new Uint8Array(32));
-        continue;
-      }
-      if (`{"entry":${body},"index":${index},"leaf":"${leaf}","type":"entry"}` !== line) {
+      // The leaf hash covers the entry's bytes exactly as they appear in the line, and those
+      // bytes must be the entry's canonical encoding (one entry, one byte string).
+      const suffix = `,"index":${index},"leaf":"${leaf}","type":"entry"}`;
+      const framed = line.startsWith('{"entry":') && line.endsWith(suffix);
+      const body = framed ? line.slice(9, line.length - suffix.length) : null;
+      if (body === null || !isCanonicalText(body, entry)) {
         problem('NON_CANONICAL', lineNo, position, `entry #${position}: line is not canonical JSON`);
       }
-      const computed = entryLeafHash(body);
+      const computed = entryLeafHash(body ?? line);
       const computedHex = toHex(computed);
       if (computedHex !== leaf) {
         problem(

@@ -55,6 +55,7 @@ export async function startTestCluster(): Promise<{
   const cluster = await DevCluster.start({
     dir,
     coordinatorPort: 0,
+    nodeMain: '/tmp/node-with-dkls.ts', // TEMP-REVERT
     nodeConfig: { sessionTimeoutMs: 5000 },
     coordinatorConfig: { signTimeoutMs: 8000, healthIntervalMs: 500, receiptPollMs: 25 },
   });

@@ -21,3 +21,4 @@ export { parseTransactionRequest, parseTypedDataRequest } from './request.ts';
 export { evaluateRules, RULES } from './rules/index.ts';
 export { renderReport } from './render.ts';
 export * from './types.ts';
+export { runSimulateCommand, type SimulateCommandParameters, type SimulateCommandResult } from './simulate.ts';

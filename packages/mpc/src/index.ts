@@ -8,3 +8,4 @@ export * from './share.ts';
 export * from './scheme.ts';
 export * as frost from './frost/index.ts';
 export { FrostScheme, frostEd25519, frostSecp256k1, frostTaproot } from './frost/index.ts';
+export * from './dkls23/index.ts';

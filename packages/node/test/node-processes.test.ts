@@ -32,7 +32,7 @@ describe('signer node processes (3 nodes, direct HTTP carrier)', () => {
   let signedJob: SignJob;
 
   before(async () => {
-    cluster = await startProcessCluster({ sessionTimeoutMs: 3000 });
+    cluster = await startProcessCluster({ sessionTimeoutMs: 10_000 });
   });
   after(async () => {
     await cluster?.close();
@@ -166,9 +166,7 @@ describe('signer node processes (3 nodes, direct HTTP carrier)', () => {
     const job = signJobOf({ body, initiator, signers: [1, 2] });
     // Node 2 starts the session and sends its first messages; node 1 has not got its job yet.
     const onTwo = sign(2, job).catch((error: unknown) => error);
-    await waitFor(() =>
-      events(node(2), 'session_started').some((e) => e.sessionId === job.sessionId),
-    );
+    await waitFor(() => events(node(2), 'session_started').some((e) => e.sessionId === job.sessionId));
     await cluster.kill(2);
     assert.ok((await onTwo) instanceof Error, 'the killed node never answered');
     // Node 1 joins, cannot reach node 2, aborts and cleans up with a clear error.

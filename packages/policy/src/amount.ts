@@ -42,7 +42,16 @@ export function parsePriceAtto(text: string): bigint {
  * in micro-dollars, rounded down: floor(amount × price / 10^decimals).
  */
 export function usdMicrosOf(amount: bigint, decimals: number, priceAtto: bigint): bigint {
-  return (amount * priceAtto) / 10n ** BigInt(decimals + 12);
+  return (amount * priceAtto) / pow10(decimals + 12);
+}
+
+const POW10: bigint[] = [];
+
+/** 10^n as a BigInt, memoized (n is small: decimals + 12). */
+export function pow10(n: number): bigint {
+  let p = POW10[n];
+  if (p === undefined) POW10[n] = p = 10n ** BigInt(n);
+  return p;
 }
 
 /** Micro-dollars → "1234.56" style text for explanations (trailing zeros trimmed). */

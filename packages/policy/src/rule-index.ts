@@ -73,19 +73,14 @@ class BoundIndex {
   /** How many thresholds hold for x (binary search), i.e. the prefix length. */
   #holding(x: bigint): number {
     const ts = this.#thresholds;
+    const op = this.op;
     let lo = 0;
     let hi = ts.length;
-    const holds =
-      this.op === 'gt'
-        ? (t: bigint) => x > t
-        : this.op === 'gte'
-          ? (t: bigint) => x >= t
-          : this.op === 'lt'
-            ? (t: bigint) => x < t
-            : (t: bigint) => x <= t;
     while (lo < hi) {
       const mid = (lo + hi) >>> 1;
-      if (holds(ts[mid]!)) lo = mid + 1;
+      const t = ts[mid]!;
+      const holds = op === 'gt' ? x > t : op === 'gte' ? x >= t : op === 'lt' ? x < t : x <= t;
+      if (holds) lo = mid + 1;
       else hi = mid;
     }
     return lo;
@@ -168,6 +163,10 @@ export interface RuleIndex {
   readonly lazy: readonly LazyCondition[];
   /** Per rule: ids into `lazy`, cheapest first. */
   readonly lazyOf: readonly (readonly number[])[];
+  /** Every rule (copied per evaluation). */
+  readonly all: Bitset;
+  /** Working space for indexedCandidates (evaluation is synchronous, so one per index suffices). */
+  readonly scratch: Bitset;
 }
 
 const KINDS: readonly RequestKind[] = ['transfer', 'contract_call', 'token_approval', 'typed_data', 'raw_message'];
@@ -249,6 +248,8 @@ export function buildRuleIndex(
     hasUsd: usd.some((b) => !b.empty),
     lazy,
     lazyOf,
+    all: fullSet(size),
+    scratch: emptySet(words),
   };
 }
 
@@ -268,8 +269,8 @@ export function indexedCandidates(
   initiatorGroups: ReadonlySet<string>,
   usdMicros: bigint | null,
 ): Bitset {
-  const alive = fullSet(index.size);
-  const scratch = emptySet(index.words);
+  const alive = index.all.slice();
+  const scratch = index.scratch;
   const words = index.words;
   const kindSet = index.kinds.get(request.kind)!;
   for (let w = 0; w < words; w++) alive[w]! &= kindSet[w]!;

@@ -180,6 +180,28 @@ describe('secure transport (in-memory carrier)', () => {
     assert.equal(transports.get('b')!.openSessions, 0);
   });
 
+  it('refuses every single-byte modification of an envelope', async () => {
+    const { transports, inbox, network } = cluster();
+    const captured: Uint8Array[] = [];
+    network.interceptor = (e) => {
+      captured.push(e.bytes);
+      return [];
+    };
+    const s = sid();
+    await transports.get('a')!.send('b', s, text('x'.repeat(40)));
+    const original = captured[0]!;
+    const b = transports.get('b')!;
+    for (let i = 0; i < original.length; i++) {
+      const t = original.slice();
+      t[i]! ^= 0x80;
+      assert.throws(() => b.receive(t), `byte ${i}`);
+    }
+    assert.equal(inbox.get('b')!.length, 0);
+    assert.equal(b.openSessions, 0, 'refused envelopes leave no state');
+    b.receive(original);
+    assert.equal(inbox.get('b')!.length, 1);
+  });
+
   it('reports a send to an unreachable node', async () => {
     const { transports, network } = cluster();
     network.setDown('c', true);

@@ -1,8 +1,9 @@
 // `cairn dev`: what `npm start` runs. Starts the embedded default on this machine (local chain
 // with a demo ERC-20, three signer-node processes, the coordinator), prints where everything is
 // and what to do next, and stays up until Ctrl-C, then shuts every child down.
-import { DevCluster, defaultDevDir } from '@cairn/coordinator';
+import type { DevCluster } from '@cairn/coordinator';
 import { CliError, type Command, parseOptions } from '../command.ts';
+import { coordinator } from './vault.ts';
 
 export const command: Command = {
   name: 'dev',
@@ -31,6 +32,7 @@ options:
     const port = values.port === undefined ? 8080 : Number(values.port);
     if (!Number.isInteger(port) || port < 0 || port > 65535)
       throw new CliError('USAGE', '--port must be 0..65535');
+    const { DevCluster, defaultDevDir } = await coordinator();
     const dir = values.dir ?? defaultDevDir(io.cwd);
     const say = (line: string) => {
       if (!values.json) io.stdout(`${line}\n`);

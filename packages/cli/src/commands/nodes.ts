@@ -1,7 +1,6 @@
 // `cairn nodes status`: the signer nodes as the coordinator sees them (probed now).
-import { operatorContext, rethrow } from '@cairn/coordinator';
 import { CliError, type Command, parseOptions } from '../command.ts';
-import { operation } from './vault.ts';
+import { coordinator, operation } from './vault.ts';
 
 export const command: Command = {
   name: 'nodes',
@@ -25,6 +24,7 @@ options:
     );
     if (positionals.length !== 1 || positionals[0] !== 'status')
       throw new CliError('USAGE', 'usage: cairn nodes status');
+    const { operatorContext, rethrow } = await coordinator();
     const ctx = operatorContext({ cwd: io.cwd, env: io.env, api: values.api, devDir: values['dev-dir'] });
     const nodes = await operation(() => ctx.api.nodes().catch(rethrow));
     if (values.json) io.stdout(`${JSON.stringify(nodes)}\n`);

@@ -1,7 +1,6 @@
 // `cairn request show ID`: a request's state, history, signature and transaction.
-import { operatorContext, rethrow } from '@cairn/coordinator';
 import { CliError, type Command, parseOptions } from '../command.ts';
-import { operation } from './vault.ts';
+import { coordinator, operation } from './vault.ts';
 
 export const command: Command = {
   name: 'request',
@@ -27,6 +26,7 @@ options:
     const [sub, id] = positionals;
     if (sub !== 'show' || !id || positionals.length > 2)
       throw new CliError('USAGE', 'usage: cairn request show ID');
+    const { operatorContext, rethrow } = await coordinator();
     const ctx = operatorContext({ cwd: io.cwd, env: io.env, api: values.api, devDir: values['dev-dir'] });
     const r = await operation(() => ctx.api.request(id).catch(rethrow));
     if (values.json) {

@@ -1,7 +1,6 @@
 // `cairn send`: an initiator-signed transfer request, followed to its final state.
-import { operatorContext, sendTransferOperation } from '@cairn/coordinator';
 import { CliError, type Command, parseOptions } from '../command.ts';
-import { operation } from './vault.ts';
+import { coordinator, operation } from './vault.ts';
 
 export const command: Command = {
   name: 'send',
@@ -49,6 +48,7 @@ examples:
     const ttl = values.ttl === undefined ? undefined : Number(values.ttl);
     if (ttl !== undefined && (!Number.isInteger(ttl) || ttl < 10))
       throw new CliError('USAGE', '--ttl must be an integer >= 10');
+    const { operatorContext, sendTransferOperation } = await coordinator();
     const ctx = operatorContext({
       cwd: io.cwd,
       env: io.env,

@@ -1,13 +1,9 @@
 // `cairn vault …`: create a vault (DKG across the nodes), show its address, list, fund (dev).
-import {
-  createVaultOperation,
-  fundVaultOperation,
-  OperatorError,
-  operatorContext,
-  rethrow,
-  type VaultView,
-} from '@cairn/coordinator';
+import type { VaultView } from '@cairn/coordinator';
 import { CliError, type CliIo, type Command, parseOptions } from '../command.ts';
+
+/** The coordinator package, loaded only when a command runs (keeps `cairn --help` fast). */
+export const coordinator = () => import('@cairn/coordinator');
 
 const common = {
   api: { type: 'string' },
@@ -31,6 +27,7 @@ function context(
 
 /** Runs an operation, turning operator errors into CLI errors. */
 export async function operation<T>(fn: () => Promise<T>): Promise<T> {
+  const { OperatorError } = await coordinator();
   try {
     return await fn();
   } catch (error) {
@@ -98,7 +95,8 @@ export const command: Command = {
         const parties = values.parties?.split(',').map((p) => Number(p.trim()));
         if (parties?.some((p) => !Number.isInteger(p) || p < 1))
           throw new CliError('USAGE', '--parties: comma-separated party ids');
-        const ctx = context(io, values);
+        const ctx = await context(io, values);
+        const { createVaultOperation } = await coordinator();
         const vault = await operation(() =>
           createVaultOperation(ctx, {
             name: values.name!,
@@ -114,7 +112,8 @@ export const command: Command = {
       case 'address': {
         const { values } = parseOptions('vault', rest, { ...common, vault: { type: 'string' } });
         if (!values.vault) throw new CliError('USAGE', 'vault address needs --vault N');
-        const ctx = context(io, values);
+        const ctx = await context(io, values);
+        const { rethrow } = await coordinator();
         const v = await operation(() => ctx.api.vault(values.vault!).catch(rethrow));
         if (values.json)
           io.stdout(
@@ -125,7 +124,8 @@ export const command: Command = {
       }
       case 'list': {
         const { values } = parseOptions('vault', rest, common);
-        const ctx = context(io, values);
+        const ctx = await context(io, values);
+        const { rethrow } = await coordinator();
         const vaults = await operation(() => ctx.api.vaults().catch(rethrow));
         if (values.json) io.stdout(`${JSON.stringify(vaults)}\n`);
         else if (vaults.length === 0)
@@ -146,7 +146,8 @@ export const command: Command = {
         });
         if (!values.vault || !values.amount)
           throw new CliError('USAGE', 'vault fund needs --vault N --amount X');
-        const ctx = context(io, values);
+        const ctx = await context(io, values);
+        const { fundVaultOperation } = await coordinator();
         const r = await operation(() =>
           fundVaultOperation(ctx, { vault: values.vault!, amount: values.amount!, token: values.token }),
         );

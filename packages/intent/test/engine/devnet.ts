@@ -51,7 +51,7 @@ export async function startDevnet(): Promise<Devnet> {
     async mine() {
       await pub.request({ method: 'anvil_mine' as never, params: ['0x1'] as never });
     },
-    blockNumber: () => pub.getBlockNumber(),
+    blockNumber: async () => BigInt(await pub.request({ method: 'eth_blockNumber' })),
     stop: () => anvil.stop(),
   };
 }

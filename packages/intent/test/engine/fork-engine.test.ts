@@ -153,7 +153,7 @@ describe('ForkEngine on anvil', () => {
     const s = (await analyzeTransaction({ chainId: CHAIN, from: VAULT, to: safe, data: exec }, { engine })).report;
     assert.equal(s.simulation.status, 'ok', s.simulation.revertReason);
     assert.deepEqual(
-      s.stateChanges.map((c) => [c.meaning, c.key ?? '', c.before, c.after]),
+      s.stateChanges.map((c) => [c.meaning, c.key ?? '', c.before, c.after]).sort(),
       [
         ['safe.owners', BOB, 'absent', 'present'],
         ['safe.threshold', '', '1', '2'],

@@ -71,6 +71,20 @@ describe('proxy-upgrade', () => {
       expected: ['high'],
     },
     {
+      name: 'decoded ProxyAdmin.upgrade(proxy, impl) → high',
+      ctx: makeContext({
+        decoded: decoded({
+          to: ATTACKER,
+          functionName: 'upgrade',
+          args: [
+            { name: 'proxy', type: 'address', value: PROXY },
+            { name: 'implementation', type: 'address', value: V2 },
+          ],
+        }),
+      }),
+      expected: ['high'],
+    },
+    {
       name: 'other state changes → nothing',
       ctx: makeContext({ stateChanges: [{ ...upgrade, meaning: 'ownable.owner' }] }),
       expected: [],
@@ -81,4 +95,17 @@ describe('proxy-upgrade', () => {
       assert.deepEqual(severities(proxyUpgradeRule.evaluate(c.ctx)), c.expected);
     });
   }
+
+  it('ProxyAdmin upgrades are reported against the proxy, not the admin', () => {
+    const [f] = proxyUpgradeRule.evaluate(
+      makeContext({
+        decoded: decoded({
+          to: ATTACKER,
+          functionName: 'upgrade',
+          args: [{ name: 'proxy', type: 'address', value: PROXY }],
+        }),
+      }),
+    );
+    assert.equal(f?.evidence.proxy, PROXY);
+  });
 });

@@ -185,6 +185,15 @@ describe('intent acceptance scenarios (anvil)', () => {
     assert.equal(findingsOf(r, 'set-approval-for-all')[0]?.severity, 'high', show(r));
   });
 
+  it('ERC-1155 setApprovalForAll to a fresh contract → high', async () => {
+    const r = await analyze(
+      world.multiToken,
+      calldata('DemoMultiToken', 'setApprovalForAll', [world.drainer, true]),
+    );
+    assert.equal(r.riskLevel, 'high', show(r));
+    assert.equal(findingsOf(r, 'set-approval-for-all')[0]?.evidence.operator, world.drainer, show(r));
+  });
+
   it('unlimited approve to a fresh contract → high', async () => {
     const r = await analyze(world.tokenA, calldata('DemoToken', 'approve', [world.drainer, maxUint256]));
     assert.equal(r.riskLevel, 'high', show(r));

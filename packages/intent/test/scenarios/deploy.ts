@@ -8,6 +8,7 @@
 //   tokenA, tokenB   DemoToken (ERC-20 + EIP-2612), 1 000 000 each minted to the vault
 //   amm              SimpleAMM(tokenA, tokenB) with 100 000 / 100 000 liquidity from the vault
 //   nft              DemoNFT, tokens 1 and 2 owned by the vault
+//   multiToken       DemoMultiToken (ERC-1155), 100 of id 7 owned by the vault
 //   safe             SafeLikeProxy → SafeLikeWallet singleton, owner = vault, threshold 1,
 //                    holding 10 ETH and 1 000 tokenA
 //   multiSend        Safe-style MultiSend (allowlisted)
@@ -63,6 +64,7 @@ export interface ScenarioWorld {
   tokenB: Address;
   amm: Address;
   nft: Address;
+  multiToken: Address;
   safe: Address;
   safeSingleton: Address;
   multiSend: Address;
@@ -119,6 +121,8 @@ export async function deployScenarioWorld(rpcUrl: string): Promise<ScenarioWorld
 
   const nft = await deploy(vaultAccount, 'DemoNFT');
   for (const id of [1n, 2n]) await send(vaultAccount, nft, call('DemoNFT', 'mint', [vault, id]));
+  const multiToken = await deploy(vaultAccount, 'DemoMultiToken');
+  await send(vaultAccount, multiToken, call('DemoMultiToken', 'mint', [vault, 7n, 100n]));
 
   const safeSingleton = await deploy(vaultAccount, 'SafeLikeWallet');
   const safe = await deploy(vaultAccount, 'SafeLikeProxy', [safeSingleton]);
@@ -152,6 +156,7 @@ export async function deployScenarioWorld(rpcUrl: string): Promise<ScenarioWorld
     tokenB,
     amm,
     nft,
+    multiToken,
     safe,
     safeSingleton,
     multiSend,

@@ -57,10 +57,14 @@ export function encodePublicState(
     .finish();
 }
 
-/** Wraps FROST key material into a KeyShare. The caller has checked it (DKG, refresh, reshare, import). */
+/**
+ * Wraps FROST key material into a KeyShare. The caller has checked it (DKG, refresh, reshare,
+ * import): the group key and verifying shares are in the prime-order group and form one
+ * degree t−1 sharing, so their validated form is remembered for the share's first use.
+ */
 export function buildKeyShare(p: BuildKeyShareParameters): KeyShare {
   const { suite } = p;
-  return new KeyShare({
+  const share = new KeyShare({
     scheme: suite.scheme,
     version: p.version,
     party: p.party,
@@ -74,12 +78,33 @@ export function buildKeyShare(p: BuildKeyShareParameters): KeyShare {
       .fixed(suite.serializeScalar(p.secret), suite.scalarLength)
       .finish(),
   });
+  const verifyingShares = new Map(share.parties.map((party) => [party, p.verifyingShares.get(party)!]));
+  const PK = rememberGroupKey(suite, share.publicKey, p.PK);
+  rememberPublicState(publicStateId(suite, share), {
+    PK,
+    PKElement: suite.serializeElement(PK),
+    verifyingShareBytes: new Map(share.parties.map((party) => [party, suite.serializeElement(verifyingShares.get(party)!)])),
+    verifyingShares,
+    verifyingSetHash: sha256(encodeFields('cairn/frost/verifying-set/v1', [share.publicState])),
+  });
+  return share;
 }
 
 // Decoded group keys with their precomputed multiplication tables, shared by every share of
 // the key (bounded, least recently used first out).
 const groupKeys = new Map<string, GroupElement>();
 const MAX_GROUP_KEYS = 64;
+
+/** Caches an already validated group key point (from DKG, refresh, reshare or import). */
+function rememberGroupKey(suite: Ciphersuite, publicKey: Uint8Array, PK: GroupElement): GroupElement {
+  const id = `${suite.scheme}:${bytesToHex(publicKey)}`;
+  const cached = groupKeys.get(id);
+  if (cached) return cached;
+  PK.precompute(8, true);
+  groupKeys.set(id, PK);
+  if (groupKeys.size > MAX_GROUP_KEYS) groupKeys.delete(groupKeys.keys().next().value!);
+  return PK;
+}
 
 /** Decodes a group key once per process and precomputes its multiplication table. */
 export function groupKeyPoint(suite: Ciphersuite, publicKey: Uint8Array): GroupElement {
@@ -99,15 +124,49 @@ export function groupKeyPoint(suite: Ciphersuite, publicKey: Uint8Array): GroupE
 
 const states = new WeakMap<KeyShare, FrostKeyState>();
 
-/** Parses and validates a FROST KeyShare (cached per object). Throws MpcError on any defect. */
-export function loadKeyState(suite: Ciphersuite, share: KeyShare): FrostKeyState {
-  if (!(share instanceof KeyShare)) throw new MpcError('INVALID_PARAMETERS', 'expected a KeyShare');
-  const cached = states.get(share);
-  if (cached) return cached;
-  if (share.scheme !== suite.scheme) {
-    throw new MpcError('KEY_MISMATCH', `share is for ${share.scheme}, not ${suite.scheme}`);
+/** The validated public part of a key generation, shared by all its shares. */
+interface PublicKeyState {
+  readonly PK: GroupElement;
+  readonly PKElement: Uint8Array;
+  readonly verifyingShareBytes: ReadonlyMap<PartyId, Uint8Array>;
+  readonly verifyingShares: ReadonlyMap<PartyId, GroupElement>;
+  readonly verifyingSetHash: Uint8Array;
+}
+
+// Validated public states (public data only, no secrets), keyed by a hash of everything they
+// were validated against: a node that reloads its share from storage for every signing pays
+// the subgroup and consistency checks once per key generation, not once per signing.
+const publicStates = new Map<string, PublicKeyState>();
+const MAX_PUBLIC_STATES = 256;
+
+function publicStateId(suite: Ciphersuite, share: KeyShare): string {
+  return bytesToHex(
+    sha256(
+      new Writer()
+        .string('cairn/frost/public-state-cache/v1')
+        .string(suite.scheme)
+        .bytes(share.publicKey)
+        .u16(share.threshold)
+        .list(share.parties, (w, p) => w.u16(p))
+        .bytes(share.publicState)
+        .finish(),
+    ),
+  );
+}
+
+function rememberPublicState(id: string, state: PublicKeyState): void {
+  publicStates.set(id, state);
+  if (publicStates.size > MAX_PUBLIC_STATES) publicStates.delete(publicStates.keys().next().value!);
+}
+
+function loadPublicState(suite: Ciphersuite, share: KeyShare): PublicKeyState {
+  const id = publicStateId(suite, share);
+  const cached = publicStates.get(id);
+  if (cached) {
+    publicStates.delete(id);
+    publicStates.set(id, cached);
+    return cached;
   }
-  if (share.chainCode.length !== 0) throw new MpcError('UNSUPPORTED', 'FROST shares carry no chain code');
   const PK = groupKeyPoint(suite, share.publicKey);
   const r = new Reader(share.publicState);
   if (r.string() !== PUBLIC_FORMAT) throw new MpcError('MALFORMED_MESSAGE', 'unknown FROST public state format');
@@ -117,37 +176,51 @@ export function loadKeyState(suite: Ciphersuite, share: KeyShare): FrostKeyState
     throw new MpcError('MALFORMED_MESSAGE', 'verifying shares do not match the committee');
   }
   const verifyingShareBytes = new Map<PartyId, Uint8Array>(entries);
+  // Full RFC 9591 §3.1 validation of every verifying share (subgroup check included).
+  const verifyingShares = new Map<PartyId, GroupElement>(entries.map(([p, b]) => [p, suite.deserializeElement(b)]));
+  assertConsistentSharing(suite, share.parties, share.threshold, (p) => verifyingShares.get(p)!, PK);
+  const state: PublicKeyState = {
+    PK,
+    PKElement: suite.serializeElement(PK),
+    verifyingShareBytes,
+    verifyingShares,
+    verifyingSetHash: sha256(encodeFields('cairn/frost/verifying-set/v1', [share.publicState])),
+  };
+  rememberPublicState(id, state);
+  return state;
+}
+
+/** Parses and validates a FROST KeyShare (cached per object). Throws MpcError on any defect. */
+export function loadKeyState(suite: Ciphersuite, share: KeyShare): FrostKeyState {
+  if (!(share instanceof KeyShare)) throw new MpcError('INVALID_PARAMETERS', 'expected a KeyShare');
+  const cached = states.get(share);
+  if (cached) return cached;
+  if (share.scheme !== suite.scheme) {
+    throw new MpcError('KEY_MISMATCH', `share is for ${share.scheme}, not ${suite.scheme}`);
+  }
+  if (share.chainCode.length !== 0) throw new MpcError('UNSUPPORTED', 'FROST shares carry no chain code');
+  const pub = loadPublicState(suite, share);
   const rs = new Reader(share.secretBytes());
   if (rs.string() !== SECRET_FORMAT) throw new MpcError('MALFORMED_MESSAGE', 'unknown FROST secret state format');
   const secret = suite.deserializeScalar(rs.fixed(suite.scalarLength));
   rs.end();
-  const decoded = new Map<PartyId, GroupElement>();
-  const verifyingShare = (party: PartyId): GroupElement => {
-    let y = decoded.get(party);
-    if (!y) {
-      const bytes = verifyingShareBytes.get(party);
-      if (!bytes) throw new MpcError('INVALID_PARAMETERS', `party ${party} has no verifying share`);
-      y = suite.deserializeElement(bytes);
-      decoded.set(party, y);
-    }
-    return y;
-  };
-  // The share must match its own published verifying share: s_i·G == PK_i, and the verifying
-  // shares must be a degree t−1 sharing of the group key (checked on the first t of them).
-  for (const p of share.parties) verifyingShare(p);
-  if (!suite.Point.BASE.multiply(secret).equals(verifyingShare(share.party))) {
+  // The share must match its own published verifying share: s_i·G == PK_i.
+  if (!suite.Point.BASE.multiply(secret).equals(pub.verifyingShares.get(share.party)!)) {
     throw new MpcError('KEY_MISMATCH', 'signing share does not match its verifying share');
   }
-  assertConsistentSharing(suite, share.parties, share.threshold, verifyingShare, PK);
   const state: FrostKeyState = {
     suite,
     share,
     secret,
-    PK,
-    PKElement: suite.serializeElement(PK),
-    verifyingShareBytes,
-    verifyingShare,
-    verifyingSetHash: sha256(encodeFields('cairn/frost/verifying-set/v1', [share.publicState])),
+    PK: pub.PK,
+    PKElement: pub.PKElement,
+    verifyingShareBytes: pub.verifyingShareBytes,
+    verifyingShare: (party) => {
+      const y = pub.verifyingShares.get(party);
+      if (!y) throw new MpcError('INVALID_PARAMETERS', `party ${party} has no verifying share`);
+      return y;
+    },
+    verifyingSetHash: pub.verifyingSetHash,
   };
   states.set(share, state);
   return state;

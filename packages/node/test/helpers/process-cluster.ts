@@ -178,7 +178,12 @@ export async function startProcessCluster(
       rmSync(dir, { recursive: true, force: true });
     },
   };
-  for (let i = 1; i <= n; i++) await cluster.start(i);
+  try {
+    await Promise.all(Array.from({ length: n }, (_, i) => cluster.start(i + 1)));
+  } catch (error) {
+    await cluster.close();
+    throw error;
+  }
   return cluster;
 }
 
