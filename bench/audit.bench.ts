@@ -54,22 +54,39 @@ const POLICY = {
   timezone: 'UTC',
   pricing: { maxAgeSeconds: 300 },
   rules: [
-    { id: 'block-high-risk', when: { intent: { riskLevels: ['high', 'critical'] } }, action: { type: 'block', reason: 'high risk' } },
+    {
+      id: 'block-high-risk',
+      when: { intent: { riskLevels: ['high', 'critical'] } },
+      action: { type: 'block', reason: 'high risk' },
+    },
     {
       id: 'daily-limit',
-      when: { velocity: [{ scope: 'vault', metric: 'amount', windowSeconds: 86_400, gt: (20n * E18).toString() }] },
+      when: {
+        velocity: [{ scope: 'vault', metric: 'amount', windowSeconds: 86_400, gt: (20n * E18).toString() }],
+      },
       action: { type: 'block', reason: 'daily limit' },
     },
     { id: 'small', when: { amount: { lte: (5n * E18).toString() } }, action: { type: 'allow' } },
     {
       id: 'large',
       when: { chains: ['eip155:1'] },
-      action: { type: 'require_approvals', mode: 'all', groups: [{ group: 'finance', threshold: 2 }], expiresInSeconds: 3600 },
+      action: {
+        type: 'require_approvals',
+        mode: 'all',
+        groups: [{ group: 'finance', threshold: 2 }],
+        expiresInSeconds: 3600,
+      },
     },
   ],
 };
 
-function once(name: string, params: Record<string, unknown>, ms: number, ops: number, extra: Record<string, unknown> = {}) {
+function once(
+  name: string,
+  params: Record<string, unknown>,
+  ms: number,
+  ops: number,
+  extra: Record<string, unknown> = {},
+) {
   const m: Measurement = {
     suite: SUITE,
     name,
@@ -103,7 +120,13 @@ export default async function run(): Promise<void> {
       kind: 'policy.changed',
       actor: 'admins',
       time: new Date(base - 1000).toISOString(),
-      data: { policyId: 'treasury', version: 1, hash: compiled.policyHash, document: JSON.parse(JSON.stringify(POLICY)) as JsonValue, approvedBy: ['admin-1'] },
+      data: {
+        policyId: 'treasury',
+        version: 1,
+        hash: compiled.policyHash,
+        document: JSON.parse(JSON.stringify(POLICY)) as JsonValue,
+        approvedBy: ['admin-1'],
+      },
     });
 
     // Decisions as a node records them: evaluated on its own ledger (a small recent window here).
@@ -174,10 +197,16 @@ export default async function run(): Promise<void> {
         if (cp.refusals.length > 0) throw new Error(`witness refused: ${JSON.stringify(cp.refusals)}`);
       }
     }
-    once('append (durable, batched)', { entries: N, batch: BATCH, synchronous: 'FULL', journal: 'WAL' }, appendMs, N, {
-      target_ops_per_s: 20_000,
-      db_bytes: statSync(join(dir, 'audit.db')).size,
-    });
+    once(
+      'append (durable, batched)',
+      { entries: N, batch: BATCH, synchronous: 'FULL', journal: 'WAL' },
+      appendMs,
+      N,
+      {
+        target_ops_per_s: 20_000,
+        db_bytes: statSync(join(dir, 'audit.db')).size,
+      },
+    );
     once('checkpoint + 3 cosignatures', { size: log.size, witnesses: 3 }, checkpointMs / checkpoints, 1);
 
     // 2. Proof generation from the store.
@@ -212,22 +241,32 @@ export default async function run(): Promise<void> {
     const file = join(dir, 'export.jsonl');
     let t0 = performance.now();
     const ex = await exportToFile({ store, path: file, format: 'jsonl' });
-    once('export jsonl', { entries: ex.entries }, performance.now() - t0, ex.entries, { bytes: statSync(file).size });
+    once('export jsonl', { entries: ex.entries }, performance.now() - t0, ex.entries, {
+      bytes: statSync(file).size,
+    });
 
     const keys = parseKeysFile(
-      makeKeysFile({ origin: ORIGIN, log: owner.verifierKey, witnesses: witnesses.map((w) => w.verifierKey) }),
+      makeKeysFile({
+        origin: ORIGIN,
+        log: owner.verifierKey,
+        witnesses: witnesses.map((w) => w.verifierKey),
+      }),
     );
     t0 = performance.now();
     const v = await verifyExport({ lines: readExportFile(file), keys });
     const verifyMs = performance.now() - t0;
     if (!v.ok) throw new Error(`verification failed: ${JSON.stringify(v.problems.slice(0, 3))}`);
-    once('verify export', { entries: v.entries, checkpoints: v.checkpoints }, verifyMs, v.entries, { target_ms: 30_000 });
+    once('verify export', { entries: v.entries, checkpoints: v.checkpoints }, verifyMs, v.entries, {
+      target_ms: 30_000,
+    });
 
     t0 = performance.now();
     const r = await replayExport({ lines: readExportFile(file), replayer: policyReplayer() });
     const replayMs = performance.now() - t0;
     if (!r.ok) throw new Error(`replay failed: ${JSON.stringify(r.mismatches.slice(0, 3))}`);
-    once('replay decisions (@cairn/policy)', { decisions: r.decisions }, replayMs, r.decisions, { target_ms: 60_000 });
+    once('replay decisions (@cairn/policy)', { decisions: r.decisions }, replayMs, r.decisions, {
+      target_ms: 60_000,
+    });
 
     await store.close();
   } finally {

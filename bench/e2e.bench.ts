@@ -96,7 +96,7 @@ export default async function e2eBench(): Promise<void> {
           expiresAt: now + 300,
         };
         await api.submit(signSignRequest(body, key));
-        return api.waitForRequest(body.requestId, { pollMs: 5 });
+        return api.waitForRequest(body.requestId);
       };
       // Sequential transfers: request → signature and request → receipt.
       for (let i = 0; i < 2; i++) await submitTransfer();
@@ -155,7 +155,7 @@ export default async function e2eBench(): Promise<void> {
           expiresAt: now + 300,
         };
         await api.submit(signSignRequest(body, key));
-        const r = await api.waitForRequest(body.requestId, { pollMs: 10 });
+        const r = await api.waitForRequest(body.requestId);
         if (r.state !== 'signed') throw new Error(`message request ${r.state}: ${r.error?.message}`);
         return eventMs(r, 'signed') - eventMs(r, 'received');
       };

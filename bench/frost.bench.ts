@@ -3,7 +3,14 @@
 // @toruslabs/tss-frost-lib (WASM; Ed25519 only). All parties' compute runs in this process.
 import { randomBytes } from 'node:crypto';
 import { createRequire } from 'node:module';
-import { frostEd25519, frostSecp256k1, frostTaproot, type FrostScheme, type KeyShare, runProtocol } from '@cairn/mpc';
+import {
+  frostEd25519,
+  frostSecp256k1,
+  frostTaproot,
+  type FrostScheme,
+  type KeyShare,
+  runProtocol,
+} from '@cairn/mpc';
 import type { FROST } from '@noble/curves/abstract/frost.js';
 import { ed25519_FROST } from '@noble/curves/ed25519.js';
 import { schnorr_FROST, secp256k1_FROST } from '@noble/curves/secp256k1.js';
@@ -22,7 +29,9 @@ const round3 = (x: number) => Math.round(x * 1000) / 1000;
 function cairnDkg(scheme: FrostScheme, t: number, n: number): Map<number, KeyShare> {
   const parties = range(n);
   const sessionId = sid();
-  return runProtocol({ parties: parties.map((party) => scheme.dkg({ sessionId, party, parties, threshold: t })) });
+  return runProtocol({
+    parties: parties.map((party) => scheme.dkg({ sessionId, party, parties, threshold: t })),
+  });
 }
 
 function cairnSign(scheme: FrostScheme, shares: KeyShare[], message: Uint8Array): void {
@@ -64,7 +73,13 @@ function nobleSign(f: FROST, keys: ReturnType<typeof nobleDkg>, t: number, messa
 interface TorusLib {
   RngSeed: new (seed: Uint8Array) => unknown;
   generate_key(seed: unknown, mb: unknown, counterparties: Uint32Array, threshold: number): Promise<unknown>;
-  sign(seed: unknown, mb: unknown, counterparties: Uint32Array, key: unknown, msg: Uint8Array): Promise<{ to_bytes(): Uint8Array }>;
+  sign(
+    seed: unknown,
+    mb: unknown,
+    counterparties: Uint32Array,
+    key: unknown,
+    msg: Uint8Array,
+  ): Promise<{ to_bytes(): Uint8Array }>;
 }
 function loadTorus(): TorusLib | null {
   try {
@@ -79,7 +94,10 @@ class Hub {
   readonly #queues = new Map<string, { items: Uint8Array[]; waiters: ((v: Uint8Array) => void)[] }>();
   #q(key: string) {
     let q = this.#queues.get(key);
-    if (!q) this.#queues.set(key, (q = { items: [], waiters: [] }));
+    if (!q) {
+      q = { items: [], waiters: [] };
+      this.#queues.set(key, q);
+    }
     return q;
   }
   broker(session: string, id: number) {

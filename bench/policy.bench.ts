@@ -31,12 +31,25 @@ const WHITELISTED = context.addressBook[0]!.address;
 function rule(i: number): Rule {
   switch (i % 4) {
     case 0: // fails on the first, cheapest condition
-      return { id: `r${i}`, when: { kinds: ['contract_call'], chains: ['eip155:1'] }, action: { type: 'block', reason: 'no contract calls' } };
+      return {
+        id: `r${i}`,
+        when: { kinds: ['contract_call'], chains: ['eip155:1'] },
+        action: { type: 'block', reason: 'no contract calls' },
+      };
     case 1: // passes tags and groups, fails on the USD amount
       return {
         id: `r${i}`,
-        when: { vault: { tags: ['treasury', 'venue:*'] }, initiator: { groups: ['treasury-ops'] }, amountUsd: { gt: String(1_000_000 + i) } },
-        action: { type: 'require_approvals', mode: 'all', groups: [{ group: 'finance', threshold: 2 }], expiresInSeconds: 3600 },
+        when: {
+          vault: { tags: ['treasury', 'venue:*'] },
+          initiator: { groups: ['treasury-ops'] },
+          amountUsd: { gt: String(1_000_000 + i) },
+        },
+        action: {
+          type: 'require_approvals',
+          mode: 'all',
+          groups: [{ group: 'finance', threshold: 2 }],
+          expiresInSeconds: 3600,
+        },
       };
     case 2: // passes everything up to a velocity window, which does not trip
       return {
@@ -44,20 +57,45 @@ function rule(i: number): Rule {
         when: {
           vault: { tags: ['treasury'] },
           destination: { type: 'whitelisted' },
-          velocity: [{ scope: (['vault', 'initiator', 'destination'] as const)[i % 3]!, metric: (['count', 'usd', 'amount'] as const)[i % 3]!, windowSeconds: [3600, 86_400, 604_800, 2_592_000][i % 4]!, gt: (['100000', '1000000000', '10000000000000000000000000'] as const)[i % 3]! }],
+          velocity: [
+            {
+              scope: (['vault', 'initiator', 'destination'] as const)[i % 3]!,
+              metric: (['count', 'usd', 'amount'] as const)[i % 3]!,
+              windowSeconds: [3600, 86_400, 604_800, 2_592_000][i % 4]!,
+              gt: (['100000', '1000000000', '10000000000000000000000000'] as const)[i % 3]!,
+            },
+          ],
         },
         action: { type: 'block', reason: 'velocity' },
       };
     default: // fails on the time window (weekends only)
-      return { id: `r${i}`, when: { vault: { tags: ['treasury'] }, time: { weekdays: ['sat', 'sun'], timezone: i % 8 === 3 ? 'Europe/Zurich' : 'UTC' } }, action: { type: 'block', reason: 'weekend' } };
+      return {
+        id: `r${i}`,
+        when: {
+          vault: { tags: ['treasury'] },
+          time: { weekdays: ['sat', 'sun'], timezone: i % 8 === 3 ? 'Europe/Zurich' : 'UTC' },
+        },
+        action: { type: 'block', reason: 'weekend' },
+      };
   }
 }
 
 function policyOf(n: number) {
   const rules = Array.from({ length: n - 1 }, (_, i) => rule(i));
-  rules.push({ id: 'treasury-ok', when: { vault: { tags: ['treasury'] }, kinds: ['transfer'] }, action: { type: 'allow' } });
+  rules.push({
+    id: 'treasury-ok',
+    when: { vault: { tags: ['treasury'] }, kinds: ['transfer'] },
+    action: { type: 'allow' },
+  });
   return compilePolicy({
-    policy: parsePolicyDocument({ format: 'cairn.policy/v1', version: 1, name: `bench-${n}`, timezone: 'UTC', pricing: { maxAgeSeconds: 300 }, rules }),
+    policy: parsePolicyDocument({
+      format: 'cairn.policy/v1',
+      version: 1,
+      name: `bench-${n}`,
+      timezone: 'UTC',
+      pricing: { maxAgeSeconds: 300 },
+      rules,
+    }),
     context,
   });
 }
@@ -65,14 +103,20 @@ function policyOf(n: number) {
 function ledgerOf(size: number): MemoryLedger {
   const entries: LedgerEntry[] = [];
   let s = 7;
-  const rnd = () => (s = (s * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31;
+  const rnd = () => {
+    s = (s * 1_103_515_245 + 12_345) % 2 ** 31;
+    return s / 2 ** 31;
+  };
   for (let i = 0; i < size; i++) {
     entries.push({
       requestId: `past-${i}`,
       at: T0 - Math.floor(rnd() * 30 * 86_400_000),
       vaultId: i % 3 === 0 ? 'vault-treasury' : `vault-${i % 20}`,
       initiator: ['ana', 'ben', 'tara', 'tom'][i % 4]!,
-      destination: destinationKey('eip155:1', i % 5 === 0 ? WHITELISTED : `0x${(i % 50).toString(16).padStart(40, '0')}`),
+      destination: destinationKey(
+        'eip155:1',
+        i % 5 === 0 ? WHITELISTED : `0x${(i % 50).toString(16).padStart(40, '0')}`,
+      ),
       asset: assetKey('eip155:1', ETH.id),
       amount: BigInt(Math.floor(rnd() * 1e6)) * 10n ** 12n,
       usdMicros: BigInt(Math.floor(rnd() * 1e10)),
@@ -119,7 +163,12 @@ export default async function run(): Promise<void> {
     const cpu = process.cpuUsage(cpu0);
     const per = (ms: number) => Math.round((ms / batch) * 1e6) / 1e6;
     report(
-      { ...m, p50_ms: per(m.p50_ms), p95_ms: per(m.p95_ms), ops_per_s: Math.round((batch * 1000) / m.p50_ms) },
+      {
+        ...m,
+        p50_ms: per(m.p50_ms),
+        p95_ms: per(m.p95_ms),
+        ops_per_s: Math.round((batch * 1000) / m.p50_ms),
+      },
       {
         p50_us: Math.round((m.p50_ms / batch) * 1e5) / 100,
         cpu_us_mean: Math.round(((cpu.user + cpu.system) / evaluations) * 100) / 100,
@@ -127,12 +176,24 @@ export default async function run(): Promise<void> {
       },
     );
   }
-  const c = await measure({ suite: SUITE, name: 'compile', params: { rules: 1000 }, iterations: 20, fn: () => policyOf(1000) });
+  const c = await measure({
+    suite: SUITE,
+    name: 'compile',
+    params: { rules: 1000 },
+    iterations: 20,
+    fn: () => policyOf(1000),
+  });
   report(c);
 
   // policy diff over 100,000 historical requests, end to end from JSONL text
-  const from = compilePolicy({ policy: parsePolicyDocument(JSON.parse(readFileSync(join(examples, 'policy-v1.json'), 'utf8'))), context });
-  const to = compilePolicy({ policy: parsePolicyDocument(JSON.parse(readFileSync(join(examples, 'policy-v2.json'), 'utf8'))), context });
+  const from = compilePolicy({
+    policy: parsePolicyDocument(JSON.parse(readFileSync(join(examples, 'policy-v1.json'), 'utf8'))),
+    context,
+  });
+  const to = compilePolicy({
+    policy: parsePolicyDocument(JSON.parse(readFileSync(join(examples, 'policy-v2.json'), 'utf8'))),
+    context,
+  });
   const base = readFileSync(join(examples, 'history.jsonl'), 'utf8').trim().split('\n');
   const lines: string[] = [];
   for (let i = 0; i < 100_000; i++) {
@@ -142,6 +203,8 @@ export default async function run(): Promise<void> {
   }
   const jsonl = lines.join('\n');
   let changed = 0;
+  let runs = 0;
+  let cpu0 = process.cpuUsage();
   const dm = await measure({
     suite: SUITE,
     name: 'diff',
@@ -151,7 +214,26 @@ export default async function run(): Promise<void> {
     budgetMs: 60_000,
     fn: () => {
       changed = diffPolicies({ from, to, history: parseHistory(jsonl) }).changed;
+      runs++;
     },
   });
-  report(dm, { changed, target_ms: 10_000 });
+  let cpu = process.cpuUsage(cpu0);
+  report(dm, { changed, cpu_ms_mean: Math.round((cpu.user + cpu.system) / runs / 1000), target_ms: 10_000 });
+  const history = parseHistory(jsonl);
+  runs = 0;
+  cpu0 = process.cpuUsage();
+  const em = await measure({
+    suite: SUITE,
+    name: 'diff',
+    params: { history: 100_000, parse_jsonl: false },
+    iterations: 3,
+    warmup: 1,
+    budgetMs: 60_000,
+    fn: () => {
+      changed = diffPolicies({ from, to, history }).changed;
+      runs++;
+    },
+  });
+  cpu = process.cpuUsage(cpu0);
+  report(em, { changed, cpu_ms_mean: Math.round((cpu.user + cpu.system) / runs / 1000) });
 }

@@ -16,6 +16,15 @@ class NotPlain extends Error {}
 
 /** Encodes `value` canonically; throws NON_CANONICAL for floats, non-plain objects, undefined. */
 export function canonicalJson(value: unknown): string {
+  // Already sorted plain JSON (e.g. parsed from canonical text): the native encoder is exact.
+  if (sortedAndSafe(value, 0)) return JSON.stringify(value);
+  try {
+    // A key-sorted copy written by the native encoder; integer-like keys (which JavaScript
+    // enumerates first) make sortedCopy give up, and the string builder handles them.
+    return JSON.stringify(sortedCopy(value, 0));
+  } catch (error) {
+    if (!(error instanceof NotPlain)) throw error;
+  }
   try {
     return encode(value, 0);
   } catch (error) {
@@ -30,6 +39,45 @@ export function canonicalJson(value: unknown): string {
 }
 
 const MAX_DEPTH = 128;
+const INDEX_LIKE = /^(?:0|[1-9][0-9]*)$/;
+
+function sortedCopy(value: unknown, depth: number): unknown {
+  switch (typeof value) {
+    case 'string':
+      if (!value.isWellFormed()) throw new NotPlain();
+      return value;
+    case 'boolean':
+      return value;
+    case 'number':
+      if (!Number.isSafeInteger(value)) throw new NotPlain();
+      return value;
+    case 'object': {
+      if (value === null) return null;
+      if (depth > MAX_DEPTH) throw new NotPlain();
+      if (Array.isArray(value)) {
+        const out = new Array(value.length);
+        for (let i = 0; i < value.length; i++) {
+          if (value[i] === undefined) throw new NotPlain();
+          out[i] = sortedCopy(value[i], depth + 1);
+        }
+        return out;
+      }
+      if (Object.getPrototypeOf(value) !== Object.prototype) throw new NotPlain();
+      const obj = value as Record<string, unknown>;
+      const keys = Object.keys(obj).sort();
+      // Null prototype: a "__proto__" key stays an ordinary own property.
+      const out: Record<string, unknown> = Object.create(null);
+      for (const key of keys) {
+        if (INDEX_LIKE.test(key) || !key.isWellFormed()) throw new NotPlain();
+        const v = obj[key];
+        if (v !== undefined) out[key] = sortedCopy(v, depth + 1);
+      }
+      return out;
+    }
+    default:
+      throw new NotPlain();
+  }
+}
 
 function encode(value: unknown, depth: number): string {
   switch (typeof value) {
@@ -89,19 +137,27 @@ export function isCanonicalText(text: string, parsed: unknown): boolean {
   }
 }
 
+/**
+ * Plain JSON whose object keys are already in canonical order, so JSON.stringify writes exactly
+ * the canonical text. For-in yields integer-like keys first in numeric order, which fails the
+ * sort check whenever it differs from code-unit order, so such objects take the slow path.
+ */
 function sortedAndSafe(v: unknown, depth: number): boolean {
   if (typeof v === 'number') return Number.isSafeInteger(v) && !Object.is(v, -0);
   if (typeof v === 'string') return v.isWellFormed();
-  if (v === null || typeof v !== 'object') return true;
-  if (depth > MAX_DEPTH) return false;
+  if (typeof v === 'boolean' || v === null) return true;
+  if (typeof v !== 'object' || depth > MAX_DEPTH) return false;
   if (Array.isArray(v)) {
     for (const x of v) if (!sortedAndSafe(x, depth + 1)) return false;
     return true;
   }
+  if (Object.getPrototypeOf(v) !== Object.prototype) return false;
   let prev: string | null = null;
   for (const key in v as Record<string, unknown>) {
     if (prev !== null && !(prev < key)) return false;
-    if (!key.isWellFormed() || !sortedAndSafe((v as Record<string, unknown>)[key], depth + 1)) return false;
+    const x = (v as Record<string, unknown>)[key];
+    // undefined members are omitted by both encoders; anything else must be plain JSON.
+    if (!key.isWellFormed() || (x !== undefined && !sortedAndSafe(x, depth + 1))) return false;
     prev = key;
   }
   return true;

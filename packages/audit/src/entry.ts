@@ -4,11 +4,9 @@
 import { z } from 'zod';
 import { canonicalJson, type JsonValue } from './canonical.ts';
 import { AuditError } from './errors.ts';
-import { leafHash, toHex } from './hash.ts';
+import { leafHashOfText, toHex } from './hash.ts';
 
 export const ENTRY_VERSION = 1;
-
-const textEncoder = new TextEncoder();
 
 const hex = (what: string) =>
   z.string().regex(/^(?:[0-9a-f]{2})+$/, `${what} must be non-empty lowercase hex`);
@@ -56,7 +54,10 @@ function isPlainJson(v: unknown, depth = 0): boolean {
 }
 
 /** Any JSON value with a canonical encoding: no floats (amounts are decimal strings), no bytes. */
-const json = z.custom<JsonValue>((v) => isPlainJson(v), 'a JSON value without floats (amounts are decimal strings)');
+const json = z.custom<JsonValue>(
+  (v) => isPlainJson(v),
+  'a JSON value without floats (amounts are decimal strings)',
+);
 
 const approvedBy = z.array(id).max(256);
 
@@ -200,7 +201,7 @@ export function encodeEntry(entry: Entry): string {
 
 /** The entry's digest: its RFC 9162 leaf hash over the canonical UTF-8 encoding. */
 export function entryLeafHash(canonical: string): Uint8Array {
-  return leafHash(textEncoder.encode(canonical));
+  return leafHashOfText(canonical);
 }
 
 export function entryDigest(entry: Entry): string {

@@ -7,7 +7,7 @@ export function formatVerifyReport(r: VerifyReport, source: string): string {
   const out: string[] = [];
   out.push(`audit export: ${source}`);
   out.push(`log origin:   ${r.origin ?? '(unknown)'}`);
-  out.push(`entries:      ${r.entries} (log indexes #${r.start}..#${r.end - 1})`);
+  out.push(`entries:      ${r.entries}${r.end > r.start ? ` (log indexes #${r.start}..#${r.end - 1})` : ''}`);
   out.push(
     `checkpoints:  ${r.verifiedCheckpoints} of ${r.checkpoints} verified; entries proven up to tree size ${r.verifiedSize}`,
   );

@@ -131,6 +131,15 @@ export async function verifyExport(p: VerifyParameters): Promise<VerifyReport> {
     try {
       value = JSON.parse(line);
     } catch {
+      if (header === null) {
+        problem(
+          'MISSING_HEADER',
+          lineNo,
+          null,
+          'the first line must be a cairn-audit-export/v1 header (not JSON)',
+        );
+        break;
+      }
       const looksLikeEntry = header !== null && looksLikeEntryLine(line);
       problem('MALFORMED_LINE', lineNo, looksLikeEntry ? frontier.size : null, 'line is not valid JSON');
       // Keep later entries at their positions; the checkpoint covering this one will fail.

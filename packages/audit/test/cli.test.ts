@@ -75,7 +75,18 @@ describe('cairn audit', () => {
     const csv = await cairn('audit', 'export', '--db', 'audit.db', '--format', 'csv');
     assert.equal(csv.code, 0);
     assert.equal(csv.stdout.split('\r\n').filter(Boolean).length, t.log.size + 1);
-    const range = await cairn('audit', 'export', '--db', 'audit.db', '--from', times[5]!, '--to', times[12]!, '--out', 'range.jsonl');
+    const range = await cairn(
+      'audit',
+      'export',
+      '--db',
+      'audit.db',
+      '--from',
+      times[5]!,
+      '--to',
+      times[12]!,
+      '--out',
+      'range.jsonl',
+    );
     assert.equal(range.code, 0, range.stderr);
     const v = await cairn('audit', 'verify', 'range.jsonl', '--keys', 'keys.json', '--json');
     const report = JSON.parse(v.stdout);
@@ -93,12 +104,21 @@ describe('cairn audit', () => {
     const missing = await cairn('audit', 'verify', 'nope.jsonl', '--keys', 'keys.json');
     assert.equal(missing.code, 1);
     assert.match(missing.stderr, /error\[NOT_FOUND\]/);
-    writeFileSync(join(dir, 'badkeys.json'), '{"format":"cairn-audit-keys/v1","origin":"x","log":"nope","witnesses":[]}');
+    writeFileSync(
+      join(dir, 'badkeys.json'),
+      '{"format":"cairn-audit-keys/v1","origin":"x","log":"nope","witnesses":[]}',
+    );
     const badKeys = await cairn('audit', 'verify', 'all.jsonl', '--keys', 'badkeys.json');
     assert.equal(badKeys.code, 1);
     assert.match(badKeys.stderr, /error\[INVALID_INPUT\].*MALFORMED_KEYS_FILE/);
-    assert.match((await cairn('audit', 'export', '--db', 'audit.db', '--from', 'yesterday')).stderr, /ISO 8601/);
-    assert.match((await cairn('audit', 'export', '--db', 'audit.db', '--format', 'xml')).stderr, /jsonl or csv/);
+    assert.match(
+      (await cairn('audit', 'export', '--db', 'audit.db', '--from', 'yesterday')).stderr,
+      /ISO 8601/,
+    );
+    assert.match(
+      (await cairn('audit', 'export', '--db', 'audit.db', '--format', 'xml')).stderr,
+      /jsonl or csv/,
+    );
     assert.match((await cairn('audit', 'export', '--db', 'missing.db')).stderr, /not found/);
     writeFileSync(join(dir, 'garbage.jsonl'), 'hello\n');
     const garbage = await cairn('audit', 'verify', 'garbage.jsonl', '--keys', 'keys.json');

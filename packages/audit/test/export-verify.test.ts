@@ -98,6 +98,9 @@ describe('export and offline verification', () => {
     assert.deepEqual(r.problems, []);
     assert.equal(r.entries, 23);
     assert.ok(ls.at(-2)!.includes('"consistency":['));
+    // Decisions in the range point at the policy change before it: counted, not checkable.
+    assert.ok(r.unresolvedReferences > 0);
+    assert.equal((await verifyLines(full, t)).unresolvedReferences, 0);
     // A wrong frontier (claims different history before the range) is caught.
     const header = JSON.parse(ls[0]!);
     header.frontier[0] = header.frontier[0].replace(/^./, (c: string) => (c === '0' ? '1' : '0'));
@@ -172,6 +175,21 @@ describe('export and offline verification', () => {
     const ls = full.slice();
     ls.splice(lineOf(ls, 9), 0, forgedLine);
     assertBad(await verifyLines(ls, t), 9, 'forged insertion');
+  });
+
+  it('checks that prev references point at earlier entries', async () => {
+    const u = await makeLog();
+    const a = await u.log.append({ kind: 'node.started', actor: 'node-1', data: { node: 'node-1', version: '1' } });
+    await u.log.append({ kind: 'node.stopped', actor: 'node-1', prev: [a.digest], data: { node: 'node-1', reason: 'ok' } });
+    await u.log.append({ kind: 'node.stopped', actor: 'node-1', prev: ['ab'.repeat(32)], data: { node: 'node-1', reason: 'x' } });
+    await u.log.checkpoint();
+    const r = await verifyExport({ lines: lines((await exportText(u)).out), keys: u.keys });
+    assertBad(r, 2, 'dangling prev');
+    assert.deepEqual(
+      r.problems.map((p) => p.code),
+      ['UNKNOWN_REFERENCE'],
+    );
+    await u.close();
   });
 
   it('detects truncation and a missing end line', async () => {

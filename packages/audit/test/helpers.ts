@@ -249,12 +249,13 @@ export const otherKinds: EntryInput[] = [
 
 /** A log with a bit of everything: two policy versions, ~60 entries, checkpoints along the way. */
 export async function populate(t: TestLog, rounds = 6): Promise<void> {
-  await t.log.appendBatch([otherKinds[0]!, otherKinds[1]!, policyChange(1, POLICY_V1)]);
+  const first = await t.log.appendBatch([otherKinds[0]!, otherKinds[1]!, policyChange(1, POLICY_V1)]);
+  let policyDigest = first[2]!.digest;
   await t.log.checkpoint();
   for (let n = 1; n <= rounds; n++) {
     const version = n <= rounds / 2 ? 1 : 2;
-    if (n === Math.floor(rounds / 2) + 1) await t.log.append(policyChange(2, POLICY_V2));
-    await t.log.appendBatch(lifecycle(n, { version, doc: version === 1 ? POLICY_V1 : POLICY_V2 }));
+    if (n === Math.floor(rounds / 2) + 1) policyDigest = (await t.log.append(policyChange(2, POLICY_V2))).digest;
+    await t.log.appendBatch(lifecycle(n, { version, doc: version === 1 ? POLICY_V1 : POLICY_V2 }, [policyDigest]));
     if (n % 2 === 0) await t.log.checkpoint();
   }
   await t.log.appendBatch(otherKinds.slice(2));

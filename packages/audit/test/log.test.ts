@@ -130,6 +130,10 @@ describe('AuditLog', () => {
     assert.equal(t.log.size, size);
     assert.deepEqual(t.log.root(), root);
     assert.equal(await t.log.store.size(), size);
+    // The store itself rolls back a failing transaction (here: an index that already exists).
+    const row = { index: size, timeMs: 0, kind: 'node.started', body: '{}', leaf: new Uint8Array(32) };
+    await assert.rejects(t.log.store.append([row, { ...row, index: size - 1 }], []), { code: 'STORAGE' });
+    assert.equal(await t.log.store.size(), size);
     await t.close();
   });
 

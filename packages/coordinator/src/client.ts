@@ -98,8 +98,10 @@ export class CoordinatorClient {
   async submit(request: SignedRequest): Promise<{ status: number; body: RequestView }> {
     return this.call<RequestView>('POST', '/v1/requests', request);
   }
-  async request(requestId: string): Promise<RequestView> {
-    return (await this.call<RequestView>('GET', `/v1/requests/${encodeURIComponent(requestId)}`)).body;
+  async request(requestId: string, longPoll?: { after: number; waitMs: number }): Promise<RequestView> {
+    const query = longPoll ? `?after=${longPoll.after}&waitMs=${longPoll.waitMs}` : '';
+    return (await this.call<RequestView>('GET', `/v1/requests/${encodeURIComponent(requestId)}${query}`))
+      .body;
   }
 
   /** Polls a vault until it is no longer `creating`, reporting each change. */
@@ -122,28 +124,29 @@ export class CoordinatorClient {
     }
   }
 
-  /** Polls a request until `until(view)` (default: terminal), reporting each state change. */
+  /**
+   * Follows a request until `until(view)` (default: terminal), reporting each state change.
+   * Uses the API's long poll, so a change is seen as soon as it is committed.
+   */
   async waitForRequest(
     requestId: string,
     options: {
       until?: (r: RequestView) => boolean;
       onUpdate?: (r: RequestView) => void;
       timeoutMs?: number;
-      pollMs?: number;
     } = {},
   ): Promise<RequestView> {
     const until = options.until ?? ((r: RequestView) => r.terminal);
     const deadline = Date.now() + (options.timeoutMs ?? 120_000);
-    let last = -1;
+    let r = await this.request(requestId);
+    options.onUpdate?.(r);
     for (;;) {
-      const r = await this.request(requestId);
-      if (r.events.length !== last) {
-        last = r.events.length;
-        options.onUpdate?.(r);
-      }
       if (until(r)) return r;
-      if (Date.now() > deadline) throw new ApiError(0, 'TIMEOUT', `request ${requestId} is still ${r.state}`);
-      await new Promise((res) => setTimeout(res, options.pollMs ?? 50));
+      const left = deadline - Date.now();
+      if (left <= 0) throw new ApiError(0, 'TIMEOUT', `request ${requestId} is still ${r.state}`);
+      const seen = r.events.length;
+      r = await this.request(requestId, { after: seen, waitMs: Math.min(left, 20_000) });
+      if (r.events.length !== seen) options.onUpdate?.(r);
     }
   }
 }

@@ -20,7 +20,8 @@ describe('cairn operator commands (no cluster)', () => {
       assert.match(r.stdout, /--json/);
     }
     const top = await cairn(dir, ['--help']);
-    for (const name of ['dev', 'vault', 'send', 'request', 'nodes']) assert.match(top.stdout, new RegExp(`\\n  ${name} `));
+    for (const name of ['dev', 'vault', 'send', 'request', 'nodes'])
+      assert.match(top.stdout, new RegExp(`\\n  ${name} `));
   });
 
   it('usage errors exit 2 with a pointer to --help', async () => {
@@ -36,8 +37,19 @@ describe('cairn operator commands (no cluster)', () => {
     const port = await freePort();
     const r = await cairn(dir, ['nodes', 'status', '--api', `http://127.0.0.1:${port}`]);
     assert.equal(r.code, 1);
-    assert.match(r.stderr, /error\[UNAVAILABLE\]: UNAVAILABLE: cannot reach the coordinator at http:\/\/127\.0\.0\.1:\d+/);
-    const send = await cairn(dir, ['send', '--vault', 'v', '--to', '0x70997970C51812dc3A010C7d01b50e0d17dc79C8', '--amount', '1']);
+    assert.match(
+      r.stderr,
+      /error\[UNAVAILABLE\]: UNAVAILABLE: cannot reach the coordinator at http:\/\/127\.0\.0\.1:\d+/,
+    );
+    const send = await cairn(dir, [
+      'send',
+      '--vault',
+      'v',
+      '--to',
+      '0x70997970C51812dc3A010C7d01b50e0d17dc79C8',
+      '--amount',
+      '1',
+    ]);
     assert.equal(send.code, 1);
     assert.match(send.stderr, /error\[NOT_FOUND\]: .*initiator key/);
   });

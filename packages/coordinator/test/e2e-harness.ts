@@ -55,10 +55,13 @@ export async function startTestCluster(): Promise<{
   const cluster = await DevCluster.start({
     dir,
     coordinatorPort: 0,
-    nodeMain: '/tmp/node-with-dkls.ts', // TEMP-REVERT
-    nodeConfig: { sessionTimeoutMs: 5000 },
-    coordinatorConfig: { signTimeoutMs: 8000, healthIntervalMs: 500, receiptPollMs: 25 },
+    // Generous protocol timeouts: CI machines are slow and busy; recovery from a dead signer does
+    // not wait for them (the coordinator cancels the session as soon as a signer is unreachable).
+    nodeConfig: { sessionTimeoutMs: 30_000 },
+    coordinatorConfig: { signTimeoutMs: 45_000, healthIntervalMs: 500, receiptPollMs: 25 },
   });
+  // Last resort if the test process dies without running after(): no orphaned children.
+  process.once('exit', () => cluster.killAllSync());
   return {
     cluster,
     dir,

@@ -5,7 +5,12 @@
 import type { SimulationCoverage } from './coverage.ts';
 import { decodeCall } from './decode/decode-call.ts';
 import { type AbiRegistry, defaultRegistry } from './decode/registry.ts';
-import type { RawSimulation, SimulationEngine, StateReader } from './engine/engine.ts';
+import {
+  type RawSimulation,
+  type SimulationEngine,
+  type StateReader,
+  withDeadline,
+} from './engine/engine.ts';
 import { errorCode } from './errors.ts';
 import { approvalsFromCalldata, extractApprovals } from './extract/approvals.ts';
 import { netAssetChanges } from './extract/asset-changes.ts';
@@ -25,6 +30,7 @@ import {
   type Approval,
   type Asset,
   type CallFrame,
+  type Counterparty,
   type DecodedCall,
   EMPTY_LISTS,
   type IntentResult,
@@ -32,7 +38,9 @@ import {
   type Rule,
   type SecondOpinion,
   type SimulationSummary,
+  type StateChange,
   type TransactionRequest,
+  type Transfer,
   type TypedDataRequest,
   type VaultContext,
 } from './types.ts';
@@ -61,6 +69,9 @@ export interface AnalyzeOptions {
   now?: number;
 }
 
+/** Simulation budget when neither the caller nor the engine says otherwise. */
+const DEFAULT_TIMEOUT_MS = 30_000;
+
 /** At most this many trace frames get a full argument decoding (the rest show a selector name). */
 const MAX_DECODED_FRAMES = 64;
 
@@ -78,10 +89,19 @@ function vaultOf(address: Address, options: AnalyzeOptions): VaultContext {
 }
 
 /** Analyses an EVM transaction: simulate, decode, extract, judge, report. */
-export async function analyzeTransaction(input: TransactionRequest | unknown, options: AnalyzeOptions = {}): Promise<IntentResult> {
+export async function analyzeTransaction(
+  input: TransactionRequest | unknown,
+  options: AnalyzeOptions = {},
+): Promise<IntentResult> {
   const request = parseTransactionRequest(input);
   const registry = options.registry ?? defaultRegistry();
-  const decoded = decodeCall({ chainId: request.chainId, to: request.to, value: request.value, data: request.data, registry });
+  const decoded = decodeCall({
+    chainId: request.chainId,
+    to: request.to,
+    value: request.value,
+    data: request.data,
+    registry,
+  });
 
   let sim: RawSimulation | undefined;
   let summary: SimulationSummary;
@@ -90,17 +110,23 @@ export async function analyzeTransaction(input: TransactionRequest | unknown, op
     summary = unavailable(engineName, 'NO_ENGINE', 'no simulation engine is configured');
   } else {
     try {
-      sim = await options.engine.simulate(
-        {
-          chainId: request.chainId,
-          from: request.from,
-          ...(request.to ? { to: request.to } : {}),
-          value: BigInt(request.value),
-          data: request.data,
-          ...(request.gas ? { gas: BigInt(request.gas) } : {}),
-          ...(options.blockNumber !== undefined ? { blockNumber: options.blockNumber } : {}),
-        },
-        options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {},
+      // The engine enforces its own deadline; this one also covers engines that do not.
+      const budget = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+      sim = await withDeadline(
+        options.engine.simulate(
+          {
+            chainId: request.chainId,
+            from: request.from,
+            ...(request.to ? { to: request.to } : {}),
+            value: BigInt(request.value),
+            data: request.data,
+            ...(request.gas ? { gas: BigInt(request.gas) } : {}),
+            ...(options.blockNumber !== undefined ? { blockNumber: options.blockNumber } : {}),
+          },
+          options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {},
+        ),
+        budget + 1000,
+        `${options.engine.name} simulation`,
       );
       summary = {
         status: sim.status,
@@ -114,51 +140,39 @@ export async function analyzeTransaction(input: TransactionRequest | unknown, op
         codeChanges: sim.codeChanges,
       };
     } catch (error) {
-      summary = unavailable(engineName, errorCode(error), error instanceof Error ? error.message : String(error));
+      summary = unavailable(
+        engineName,
+        errorCode(error),
+        error instanceof Error ? error.message : String(error),
+      );
     }
   }
-  if (sim && options.secondOpinion) summary.secondOpinion = await secondOpinion(options.secondOpinion, request, sim, options);
+  if (sim && options.secondOpinion)
+    summary.secondOpinion = await secondOpinion(options.secondOpinion, request, sim, options);
 
   const vault = vaultOf(request.from, options);
   const lists = listsOf(options);
-  let transfers: ReturnType<typeof extractTransfers> = [];
-  let approvals: Approval[] = [];
-  let stateChanges: AnalysisContext['stateChanges'] = [];
-  let counterparties: AnalysisContext['counterparties'] = [];
-  if (sim && sim.status === 'ok') {
-    const raw = extractTransfers(sim);
-    approvals = extractApprovals(sim);
-    const tokens = [...new Set([...raw, ...approvals].flatMap((x) => ('asset' in x && x.asset?.address ? [x.asset.address] : [])))];
-    const [meta, changes] = await Promise.all([
-      tokens.length > 0 ? tokenMetadata(sim.reader, tokens) : Promise.resolve(new Map()),
-      sim.storageChanges.length > 0 || sim.codeChanges.length > 0 || request.authorizationList
-        ? extractStateChanges({
-            sim,
-            reader: sim.reader,
-            candidates: candidateAddresses(sim.trace, decoded, request),
-            ...(request.authorizationList ? { authorizations: request.authorizationList, authority: request.from } : {}),
-          })
-        : Promise.resolve([]),
-    ]);
-    transfers = raw.map((t) => ({ ...t, asset: withMetadata(t.asset, meta.get(t.asset.address as Address)) }));
-    approvals = approvals.map((a) => ({ ...a, asset: withMetadata(a.asset ?? ({ kind: 'erc20', address: a.token } as Asset), meta.get(a.token)) }));
-    stateChanges = changes;
-  } else if (!sim) {
-    // Not simulated: the calldata is the only statement of intent we have.
-    approvals = approvalsFromCalldata(decoded, request.from);
-  }
+  let facts: Facts = { transfers: [], approvals: [], stateChanges: [], counterparties: [] };
   if (sim) {
-    counterparties = await extractCounterparties({
-      vault,
-      lists,
-      reader: sim.reader,
-      ...(request.to ? { to: request.to } : {}),
-      trace: summary.trace,
-      transfers,
-      approvals,
-      stateChanges,
-    });
+    try {
+      facts = await extractFacts(sim, summary.trace, decoded, request, vault, lists);
+    } catch (error) {
+      // Chain reads after the simulation failed (RPC gone mid-way): partial facts could mislead,
+      // so the whole request counts as not simulated (fail closed).
+      const message = error instanceof Error ? error.message : String(error);
+      summary = unavailable(
+        sim.engine,
+        errorCode(error),
+        `reading chain state for the report failed: ${message}`,
+      );
+      sim = undefined;
+    }
   }
+  if (!sim) {
+    // Not simulated: the calldata is the only statement of intent we have.
+    facts = { ...facts, approvals: approvalsFromCalldata(decoded, request.from) };
+  }
+  const { transfers, approvals, stateChanges, counterparties } = facts;
   const assetChanges = netAssetChanges(transfers, options.prices);
   const ctx: AnalysisContext = {
     chainId: request.chainId,
@@ -203,13 +217,17 @@ export async function analyzeTransaction(input: TransactionRequest | unknown, op
   return result;
 }
 
-export interface AnalyzeTypedDataOptions extends Omit<AnalyzeOptions, 'engine' | 'secondOpinion' | 'blockNumber'> {
+export interface AnalyzeTypedDataOptions
+  extends Omit<AnalyzeOptions, 'engine' | 'secondOpinion' | 'blockNumber'> {
   /** Chain reads (code of the spender/verifying contract, token metadata) when available. */
   reader?: StateReader;
 }
 
 /** Analyses an EIP-712 signature request statically (nothing to execute) and reports it. */
-export async function analyzeTypedData(input: TypedDataRequest | unknown, options: AnalyzeTypedDataOptions = {}): Promise<IntentResult> {
+export async function analyzeTypedData(
+  input: TypedDataRequest | unknown,
+  options: AnalyzeTypedDataOptions = {},
+): Promise<IntentResult> {
   const request = parseTypedDataRequest(input);
   const analysis = analyzeTypedDataMessage(request);
   const vault = vaultOf(request.signer, options);
@@ -218,7 +236,10 @@ export async function analyzeTypedData(input: TypedDataRequest | unknown, option
   if (options.reader && approvals.length > 0) {
     try {
       const meta = await tokenMetadata(options.reader, [...new Set(approvals.map((a) => a.token))]);
-      approvals = approvals.map((a) => ({ ...a, asset: withMetadata(a.asset ?? { kind: 'erc20', address: a.token }, meta.get(a.token)) }));
+      approvals = approvals.map((a) => ({
+        ...a,
+        asset: withMetadata(a.asset ?? { kind: 'erc20', address: a.token }, meta.get(a.token)),
+      }));
     } catch {
       // metadata is a convenience; the approval stands without it
     }
@@ -284,16 +305,100 @@ export async function analyzeTypedData(input: TypedDataRequest | unknown, option
   return result;
 }
 
+interface Facts {
+  transfers: Transfer[];
+  approvals: Approval[];
+  stateChanges: StateChange[];
+  counterparties: Counterparty[];
+}
+
+/** Transfers, approvals, state changes and counterparties of a simulation (chain reads at its block). */
+async function extractFacts(
+  sim: RawSimulation,
+  trace: readonly CallFrame[],
+  decoded: DecodedCall,
+  request: TransactionRequest,
+  vault: VaultContext,
+  lists: AddressLists,
+): Promise<Facts> {
+  let transfers: Transfer[] = [];
+  let approvals: Approval[] = [];
+  let stateChanges: StateChange[] = [];
+  if (sim.status === 'ok') {
+    const raw = extractTransfers(sim);
+    approvals = extractApprovals(sim);
+    const tokens = [
+      ...new Set([
+        ...raw.flatMap((t) => (t.asset.address ? [t.asset.address] : [])),
+        ...approvals.map((a) => a.token),
+      ]),
+    ];
+    const [meta, changes] = await Promise.all([
+      tokens.length > 0 ? tokenMetadata(sim.reader, tokens) : Promise.resolve(new Map()),
+      sim.storageChanges.length > 0 || sim.codeChanges.length > 0 || request.authorizationList
+        ? extractStateChanges({
+            sim,
+            reader: sim.reader,
+            candidates: candidateAddresses(sim.trace, decoded, request),
+            ...(request.authorizationList
+              ? { authorizations: request.authorizationList, authority: request.from }
+              : {}),
+          })
+        : Promise.resolve([]),
+    ]);
+    transfers = raw.map((t) => ({
+      ...t,
+      asset: withMetadata(t.asset, meta.get(t.asset.address as Address)),
+    }));
+    approvals = approvals.map((a) => ({
+      ...a,
+      asset: withMetadata(a.asset ?? ({ kind: 'erc20', address: a.token } as Asset), meta.get(a.token)),
+    }));
+    stateChanges = changes;
+  }
+  const counterparties = await extractCounterparties({
+    vault,
+    lists,
+    reader: sim.reader,
+    ...(request.to ? { to: request.to } : {}),
+    trace,
+    transfers,
+    approvals,
+    stateChanges,
+  });
+  return { transfers, approvals, stateChanges, counterparties };
+}
+
 function unavailable(engine: string, code: string, message: string): SimulationSummary {
-  return { status: 'unavailable', engine, error: { code, message }, trace: [], logs: [], storageChanges: [], codeChanges: [] };
+  return {
+    status: 'unavailable',
+    engine,
+    error: { code, message },
+    trace: [],
+    logs: [],
+    storageChanges: [],
+    codeChanges: [],
+  };
 }
 
 /** Decodes trace frames (arguments) — the top frame reuses the request's decoding. */
-function decodeFrames(trace: CallFrame[], top: DecodedCall, chainId: number, registry: AbiRegistry): CallFrame[] {
+function decodeFrames(
+  trace: CallFrame[],
+  top: DecodedCall,
+  chainId: number,
+  registry: AbiRegistry,
+): CallFrame[] {
   let budget = MAX_DECODED_FRAMES;
   return trace.map((f) => {
     if (f.depth === 0) return { ...f, decoded: top };
-    if (f.type === 'STATICCALL' || f.type === 'CREATE' || f.type === 'CREATE2' || f.input.length < 10 || budget <= 0) return f;
+    if (
+      f.type === 'STATICCALL' ||
+      f.type === 'CREATE' ||
+      f.type === 'CREATE2' ||
+      f.input.length < 10 ||
+      budget <= 0
+    )
+      return f;
     budget--;
     const decoded = decodeCall({
       chainId,
@@ -308,7 +413,11 @@ function decodeFrames(trace: CallFrame[], top: DecodedCall, chainId: number, reg
 }
 
 /** Addresses that may be keys of Safe owner/module mappings: everything the request mentions. */
-function candidateAddresses(trace: readonly CallFrame[], decoded: DecodedCall, request: TransactionRequest): Address[] {
+function candidateAddresses(
+  trace: readonly CallFrame[],
+  decoded: DecodedCall,
+  request: TransactionRequest,
+): Address[] {
   const out = new Set<Address>([request.from]);
   if (request.to) out.add(request.to);
   for (const f of trace) {
@@ -351,7 +460,8 @@ async function secondOpinion(
     );
     const differences: string[] = [];
     if (other.status !== primary.status) differences.push(`status ${primary.status} vs ${other.status}`);
-    if (other.block.hash !== primary.block.hash) differences.push(`block hash ${primary.block.hash} vs ${other.block.hash}`);
+    if (other.block.hash !== primary.block.hash)
+      differences.push(`block hash ${primary.block.hash} vs ${other.block.hash}`);
     if (other.status === 'ok' && primary.status === 'ok') {
       const a = movementKey(primary);
       const b = movementKey(other);
@@ -376,7 +486,10 @@ async function secondOpinion(
 
 function movementKey(sim: RawSimulation): string {
   return extractTransfers(sim)
-    .map((t) => `${t.asset.kind}:${t.asset.address ?? ''}:${t.asset.tokenId ?? ''}:${t.from}:${t.to}:${t.amount}`)
+    .map(
+      (t) =>
+        `${t.asset.kind}:${t.asset.address ?? ''}:${t.asset.tokenId ?? ''}:${t.from}:${t.to}:${t.amount}`,
+    )
     .sort()
     .join('|');
 }

@@ -6,7 +6,13 @@ export { decodeMultiSend, encodeMultiSend, type MultiSendTransaction } from './d
 export { AbiRegistry, DATA_DIR, defaultRegistry } from './decode/registry.ts';
 export { decodeRevertReason } from './decode/revert.ts';
 export { PERMIT2_ADDRESS, STANDARD_ABIS } from './decode/standard-abis.ts';
-export type { RawSimulation, SimulateOptions, SimulationEngine, SimulationInput, StateReader } from './engine/engine.ts';
+export type {
+  RawSimulation,
+  SimulateOptions,
+  SimulationEngine,
+  SimulationInput,
+  StateReader,
+} from './engine/engine.ts';
 export { ForkEngine, type ForkEngineParameters, type ForkEngineStats } from './engine/fork-engine.ts';
 export { JsonRpcClient, RpcResponseError } from './engine/json-rpc.ts';
 export { type RpcMeter, startRpcMeter } from './engine/rpc-meter.ts';
@@ -21,4 +27,8 @@ export { parseTransactionRequest, parseTypedDataRequest } from './request.ts';
 export { evaluateRules, RULES } from './rules/index.ts';
 export { renderReport } from './render.ts';
 export * from './types.ts';
-export { runSimulateCommand, type SimulateCommandParameters, type SimulateCommandResult } from './simulate.ts';
+export {
+  runSimulateCommand,
+  type SimulateCommandParameters,
+  type SimulateCommandResult,
+} from './simulate.ts';

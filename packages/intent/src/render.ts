@@ -6,12 +6,19 @@ import type { DecodedCall, IntentReport } from './types.ts';
 function decodedLines(call: DecodedCall, indent: string, out: string[]) {
   const target = call.to ?? '(new contract)';
   const op = call.operation === 'delegatecall' ? 'DELEGATECALL ' : '';
-  const fn = call.signature ?? (call.selector ? `unknown function ${call.selector}` : call.data === '0x' ? 'plain transfer' : 'raw data');
+  const fn =
+    call.signature ??
+    (call.selector
+      ? `unknown function ${call.selector}`
+      : call.data === '0x'
+        ? 'plain transfer'
+        : 'raw data');
   const via = call.source === 'selector-db' ? ' [4-byte db: unverified]' : call.abi ? ` [${call.abi}]` : '';
   const value = call.value !== '0' ? ` value ${call.value} wei` : '';
   out.push(`${indent}${op}${target}.${fn}${value}${via}`);
   for (const a of call.args ?? []) {
-    const v = typeof a.value === 'string' || typeof a.value === 'boolean' ? String(a.value) : JSON.stringify(a.value);
+    const v =
+      typeof a.value === 'string' || typeof a.value === 'boolean' ? String(a.value) : JSON.stringify(a.value);
     out.push(`${indent}    ${a.name} (${a.type}) = ${v.length > 200 ? `${v.slice(0, 200)}…` : v}`);
   }
   for (const inner of call.inner ?? []) decodedLines(inner, `${indent}  ↳ `, out);
@@ -19,7 +26,9 @@ function decodedLines(call: DecodedCall, indent: string, out: string[]) {
 
 export function renderReport(report: IntentReport, digest?: string): string {
   const out: string[] = [];
-  out.push(`RISK: ${report.riskLevel.toUpperCase()}${report.simulated ? '' : report.kind === 'transaction' ? ' (NOT SIMULATED)' : ''}`);
+  out.push(
+    `RISK: ${report.riskLevel.toUpperCase()}${report.simulated ? '' : report.kind === 'transaction' ? ' (NOT SIMULATED)' : ''}`,
+  );
   out.push('');
   out.push(report.summary);
   out.push('');
@@ -46,7 +55,9 @@ export function renderReport(report: IntentReport, digest?: string): string {
           : a.tokenId !== undefined
             ? `token #${a.tokenId}`
             : `${a.amount}`;
-    out.push(`  ${a.kind}: ${a.owner} → spender ${a.spender}: ${what} of ${token}${a.expiration ? `, expires ${a.expiration}` : ''}`);
+    out.push(
+      `  ${a.kind}: ${a.owner} → spender ${a.spender}: ${what} of ${token}${a.expiration ? `, expires ${a.expiration}` : ''}`,
+    );
   }
   out.push('');
   out.push('Findings:');
@@ -62,7 +73,9 @@ export function renderReport(report: IntentReport, digest?: string): string {
   if (sim.error) out.push(`  error: ${sim.error.code}: ${sim.error.message}`);
   if (sim.secondOpinion) {
     const s = sim.secondOpinion;
-    out.push(`  second opinion (${s.engine}): ${s.status}, ${s.agrees ? 'agrees' : `DISAGREES${s.detail ? `: ${s.detail}` : ''}`}`);
+    out.push(
+      `  second opinion (${s.engine}): ${s.status}, ${s.agrees ? 'agrees' : `DISAGREES${s.detail ? `: ${s.detail}` : ''}`}`,
+    );
   }
   if (report.decoded) {
     out.push('  decoded call:');
@@ -80,7 +93,11 @@ export function renderReport(report: IntentReport, digest?: string): string {
     out.push('  counterparties:');
     for (const c of report.counterparties) {
       const tags = [
-        c.kind === 'contract' ? `contract (${c.codeSize} bytes)` : c.delegatedTo ? `EOA delegated to ${c.delegatedTo}` : 'EOA',
+        c.kind === 'contract'
+          ? `contract (${c.codeSize} bytes)`
+          : c.delegatedTo
+            ? `EOA delegated to ${c.delegatedTo}`
+            : 'EOA',
         c.lists.addressBook ? `address book: ${c.lists.addressBook}` : undefined,
         c.lists.allow ? 'allowlisted' : undefined,
         c.lists.block ? `BLOCKLISTED: ${c.lists.block}` : undefined,
@@ -94,7 +111,9 @@ export function renderReport(report: IntentReport, digest?: string): string {
     for (const t of report.trace) {
       const mark = t.delegatecall ? '!! DELEGATECALL' : t.type;
       const value = t.value !== '0' ? ` value ${t.value}` : '';
-      out.push(`    ${'  '.repeat(t.depth)}${mark} ${t.from} → ${t.to} ${t.function ?? ''}${value}${t.error ? ` ✗ ${t.error}` : ''}`);
+      out.push(
+        `    ${'  '.repeat(t.depth)}${mark} ${t.from} → ${t.to} ${t.function ?? ''}${value}${t.error ? ` ✗ ${t.error}` : ''}`,
+      );
     }
   }
   if (digest) out.push(`  report digest: ${digest}`);

@@ -9,7 +9,11 @@ const address = z
   .regex(/^0x[0-9a-fA-F]{40}$/, 'expected a 0x-prefixed 20-byte hex address')
   .transform((a) => a.toLowerCase() as `0x${string}`);
 const uint = z
-  .union([z.bigint(), z.number().int().nonnegative(), z.string().regex(/^(0x[0-9a-fA-F]+|[0-9]+)$/, 'expected a decimal or 0x-hex integer')])
+  .union([
+    z.bigint(),
+    z.number().int().nonnegative(),
+    z.string().regex(/^(0x[0-9a-fA-F]+|[0-9]+)$/, 'expected a decimal or 0x-hex integer'),
+  ])
   .transform((v) => BigInt(v))
   .refine((v) => v >= 0n && v < 1n << 256n, 'out of uint256 range')
   .transform((v) => v.toString());
@@ -40,9 +44,18 @@ export function parseTransactionRequest(input: unknown): TransactionRequest {
   const r = transactionRequestSchema.safeParse(input);
   if (!r.success) {
     const issue = r.error.issues[0];
-    throw new IntentError('INVALID_INPUT', `transaction request: ${issue?.path.join('.') || '(root)'}: ${issue?.message}`);
+    throw new IntentError(
+      'INVALID_INPUT',
+      `transaction request: ${issue?.path.join('.') || '(root)'}: ${issue?.message}`,
+    );
   }
-  const out: TransactionRequest = { kind: 'transaction', chainId: r.data.chainId, from: r.data.from, value: r.data.value, data: r.data.data };
+  const out: TransactionRequest = {
+    kind: 'transaction',
+    chainId: r.data.chainId,
+    from: r.data.from,
+    value: r.data.value,
+    data: r.data.data,
+  };
   if (r.data.to) out.to = r.data.to;
   if (r.data.gas) out.gas = r.data.gas;
   if (r.data.authorizationList) out.authorizationList = r.data.authorizationList;
@@ -68,7 +81,10 @@ export function parseTypedDataRequest(input: unknown): TypedDataRequest {
   const r = typedDataRequestSchema.safeParse(input);
   if (!r.success) {
     const issue = r.error.issues[0];
-    throw new IntentError('INVALID_INPUT', `typed-data request: ${issue?.path.join('.') || '(root)'}: ${issue?.message}`);
+    throw new IntentError(
+      'INVALID_INPUT',
+      `typed-data request: ${issue?.path.join('.') || '(root)'}: ${issue?.message}`,
+    );
   }
   return r.data as TypedDataRequest;
 }

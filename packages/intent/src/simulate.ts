@@ -31,7 +31,11 @@ export interface SimulateCommandResult extends IntentResult {
   text: string;
 }
 
-async function chainIdOf(rpc: string | undefined, given: number | undefined, timeoutMs: number): Promise<number> {
+async function chainIdOf(
+  rpc: string | undefined,
+  given: number | undefined,
+  timeoutMs: number,
+): Promise<number> {
   if (given !== undefined) return given;
   if (!rpc) throw new IntentError('INVALID_INPUT', 'pass --chain-id (or --rpc to ask the node)');
   const id = await new JsonRpcClient(rpc, timeoutMs).request<string>('eth_chainId');
@@ -49,31 +53,45 @@ export async function runSimulateCommand(p: SimulateCommandParameters): Promise<
     try {
       json = JSON.parse(readFileSync(p.typedData.file, 'utf8'));
     } catch (error) {
-      throw new IntentError('INVALID_INPUT', `cannot read typed data from ${p.typedData.file}: ${(error as Error).message}`);
+      throw new IntentError(
+        'INVALID_INPUT',
+        `cannot read typed data from ${p.typedData.file}: ${(error as Error).message}`,
+      );
     }
     const domainChain = (json as { domain?: { chainId?: unknown } })?.domain?.chainId;
     const chainId =
       p.chainId ??
-      (typeof domainChain === 'number' || typeof domainChain === 'string' ? Number(BigInt(domainChain)) : await chainIdOf(p.rpc, undefined, timeoutMs));
-    const reader = p.rpc ? new CachedStateReader(new JsonRpcClient(p.rpc, timeoutMs), 'latest', timeoutMs, p.rpc) : undefined;
+      (typeof domainChain === 'number' || typeof domainChain === 'string'
+        ? Number(BigInt(domainChain))
+        : await chainIdOf(p.rpc, undefined, timeoutMs));
+    const reader = p.rpc
+      ? new CachedStateReader(new JsonRpcClient(p.rpc, timeoutMs), 'latest', timeoutMs, p.rpc)
+      : undefined;
     const result = await analyzeTypedData(
       { kind: 'typed-data', chainId, signer: p.typedData.signer, typedData: json },
       { lists, ...(reader ? { reader } : {}) },
     );
     return { ...result, text: renderReport(result.report, result.digest) };
   }
-  if (!p.transaction) throw new IntentError('INVALID_INPUT', 'nothing to simulate: give --from/--to or --typed-data');
+  if (!p.transaction)
+    throw new IntentError('INVALID_INPUT', 'nothing to simulate: give --from/--to or --typed-data');
   let chainId: number;
   try {
     chainId = await chainIdOf(p.rpc, p.chainId, timeoutMs);
   } catch (error) {
     if (error instanceof IntentError && error.code === 'INVALID_INPUT') throw error;
-    throw new IntentError('RPC_UNAVAILABLE', `cannot ask the RPC for its chain id (pass --chain-id to get a fail-closed report): ${(error as Error).message}`);
+    throw new IntentError(
+      'RPC_UNAVAILABLE',
+      `cannot ask the RPC for its chain id (pass --chain-id to get a fail-closed report): ${(error as Error).message}`,
+    );
   }
   const engines: SimulationEngine[] = [];
   const make = (kind: 'fork' | 'rpc'): SimulationEngine | undefined => {
     if (!p.rpc) return undefined;
-    const e = kind === 'fork' ? new ForkEngine({ upstreamUrl: p.rpc, chainId, timeoutMs, headRefreshMs: 0 }) : new RpcEngine({ url: p.rpc, chainId, timeoutMs });
+    const e =
+      kind === 'fork'
+        ? new ForkEngine({ upstreamUrl: p.rpc, chainId, timeoutMs, headRefreshMs: 0 })
+        : new RpcEngine({ url: p.rpc, chainId, timeoutMs });
     engines.push(e);
     return e;
   };

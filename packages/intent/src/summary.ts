@@ -70,7 +70,8 @@ export function summarize(r: SummaryInput): string {
       `You are about to sign a typed-data message (${td?.kind ?? 'unknown'}${td?.domain.name ? ` for "${td.domain.name}"` : ''}) as ${vault}: ${td?.description ?? 'its meaning is unknown.'}`,
     );
     const grants = r.approvals.map((a) => approvalText(a, cps, vault));
-    if (grants.length > 0) parts.push(`Signing it would ${joinList(grants)}, without any further transaction from you.`);
+    if (grants.length > 0)
+      parts.push(`Signing it would ${joinList(grants)}, without any further transaction from you.`);
   } else {
     const req = r.request;
     const vault = req.from;
@@ -91,32 +92,58 @@ export function summarize(r: SummaryInput): string {
       if (req.to && r.decoded?.functionName?.startsWith('execTransaction')) own.add(req.to);
       const actions: string[] = [];
       const mine = ownChanges(r.assetChanges, own);
-      for (const c of mine.filter((c) => BigInt(c.delta) < 0n)) {
-        const recipients = r.assetChanges
-          .filter((o) => !own.has(o.address) && BigInt(o.delta) > 0n && sameAsset(o.asset, c.asset))
+      const recipientsOf = (c: AssetChange) =>
+        r.assetChanges
+          .filter((o) => o.address !== c.address && BigInt(o.delta) > 0n && sameAsset(o.asset, c.asset))
           .map((o) => who(o.address, cps, vault));
+      for (const c of mine.filter((c) => BigInt(c.delta) < 0n)) {
+        const to = recipientsOf(c);
         const usd = c.usdValue ? ` (≈ $${c.usdValue})` : '';
-        actions.push(`send ${amountText(BigInt(c.delta), c.asset)}${usd}${recipients.length ? ` to ${recipients.join(', ')}` : ''}`);
+        actions.push(
+          `send ${amountText(BigInt(c.delta), c.asset)}${usd}${to.length ? ` to ${to.join(', ')}` : ''}`,
+        );
       }
       for (const c of mine.filter((c) => BigInt(c.delta) > 0n)) {
-        actions.push(`receive ${amountText(BigInt(c.delta), c.asset)}${c.usdValue ? ` (≈ $${c.usdValue})` : ''}`);
+        actions.push(
+          `receive ${amountText(BigInt(c.delta), c.asset)}${c.usdValue ? ` (≈ $${c.usdValue})` : ''}`,
+        );
       }
       for (const a of r.approvals) actions.push(approvalText(a, cps, vault));
-      for (const s of r.stateChanges) actions.push(s.description);
-      if (actions.length === 0) actions.push(`call ${fn}${target}${value} with no change to your assets, allowances or control`);
-      parts.push(`You are about to ${joinList(actions)}.`);
+      const opening = `You are about to call ${fn}${target}${value} from ${vault === req.from ? 'your vault' : vault} (${vault})`;
+      parts.push(
+        actions.length > 0
+          ? `${opening}: it would ${joinList(actions)}.`
+          : `${opening}; it moves none of your assets and grants no allowance.`,
+      );
+      // Assets leaving accounts the vault does not sign for directly (a proxy it owns, a Safe
+      // driven through a module…) are named too: a sweep hides there.
+      const others = r.assetChanges.filter((c) => !own.has(c.address) && BigInt(c.delta) < 0n);
+      if (others.length > 0) {
+        const lines = others.map((c) => {
+          const to = recipientsOf(c);
+          return `${who(c.address, cps, vault)} sends ${amountText(BigInt(c.delta), c.asset)}${to.length ? ` to ${to.join(', ')}` : ''}`;
+        });
+        parts.push(`Other accounts: ${joinList(lines)}.`);
+      }
+      if (r.stateChanges.length > 0)
+        parts.push(`It also changes control state: ${joinList(r.stateChanges.map((x) => x.description))}.`);
       const delegatecalls = r.trace.filter((t) => t.delegatecall);
       if (delegatecalls.length > 0) {
-        parts.push(`It runs code by DELEGATECALL in ${delegatecalls.map((t) => `${t.from} → ${t.to}`).join(', ')}.`);
+        parts.push(
+          `It runs code by DELEGATECALL: ${delegatecalls.map((t) => `${t.to} inside ${t.from}`).join(', ')}.`,
+        );
       }
       parts.push(`Simulated on chain ${r.chainId} at block ${r.simulation.block?.number ?? '?'}.`);
     }
   }
-  for (const f of r.findings) if (f.severity === 'critical' || f.severity === 'high') parts.push(`WARNING: ${f.message}`);
+  for (const f of r.findings)
+    if (f.severity === 'critical' || f.severity === 'high') parts.push(`WARNING: ${f.message}`);
   parts.push(`Risk: ${r.riskLevel}.`);
   return parts.join(' ');
 }
 
 function sameAsset(a: Asset, b: Asset): boolean {
-  return a.kind === b.kind && (a.address ?? '') === (b.address ?? '') && (a.tokenId ?? '') === (b.tokenId ?? '');
+  return (
+    a.kind === b.kind && (a.address ?? '') === (b.address ?? '') && (a.tokenId ?? '') === (b.tokenId ?? '')
+  );
 }

@@ -77,7 +77,14 @@ export type IntentRequest = TransactionRequest | TypedDataRequest;
  */
 export type SimulationStatus = 'ok' | 'reverted' | 'unavailable' | 'not-applicable';
 
-export type CallType = 'CALL' | 'DELEGATECALL' | 'STATICCALL' | 'CALLCODE' | 'CREATE' | 'CREATE2' | 'SELFDESTRUCT';
+export type CallType =
+  | 'CALL'
+  | 'DELEGATECALL'
+  | 'STATICCALL'
+  | 'CALLCODE'
+  | 'CREATE'
+  | 'CREATE2'
+  | 'SELFDESTRUCT';
 
 /** One frame of the call trace, flattened in pre-order (parent before children). */
 export interface CallFrame {

@@ -264,6 +264,7 @@ export class SignerNode {
         parties: [...share.parties],
         initiators: job.initiators,
         publicKey,
+        ...(share.chainCode.length > 0 ? { chainCode: bytesToHex(share.chainCode) } : {}),
         address: evmAddressOf(share.scheme, share.publicKey),
         createdAt: new Date().toISOString(),
       };
@@ -289,6 +290,7 @@ export class SignerNode {
         keyId: record.keyId,
         scheme: record.scheme,
         publicKey,
+        ...(record.chainCode ? { chainCode: record.chainCode } : {}),
         ...(record.address ? { address: record.address } : {}),
       };
     } catch (error) {

@@ -16,6 +16,8 @@ export interface VaultRecord {
   initiators: Initiator[];
   /** Group public key, 0x-hex in the scheme's encoding. */
   publicKey: `0x${string}`;
+  /** BIP-32 chain code (0x-hex) where the scheme supports derivation: with the public key, it gives child keys. */
+  chainCode?: `0x${string}`;
   /** EVM address for secp256k1 keys. */
   address?: string;
   createdAt: string;

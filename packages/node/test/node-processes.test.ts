@@ -103,6 +103,7 @@ describe('signer node processes (3 nodes, direct HTTP carrier)', () => {
     assert.equal(new Set(results.map((r) => r.body.publicKey)).size, 1);
     publicKey = results[0]!.body.publicKey as string;
     address = results[0]!.body.address as string;
+    assert.match(results[0]!.body.chainCode as string, /^0x[0-9a-f]{64}$/);
     assert.match(address, /^0x[0-9a-fA-F]{40}$/);
   });
 
@@ -113,6 +114,19 @@ describe('signer node processes (3 nodes, direct HTTP carrier)', () => {
     assert.equal(a.status, 200, JSON.stringify(a.body));
     assert.deepEqual(a.body, b.body);
     verifyEcdsa(a.body, evmSigningPayload(body));
+  });
+
+  it('signs under a derivation path with the derived key', async () => {
+    const body = transferBody('treasury', { derivationPath: [0, 7] });
+    const job = signJobOf({ body, initiator, signers: [2, 3] });
+    const [a, b] = await Promise.all([sign(2, job), sign(3, job)]);
+    assert.equal(a.status, 200, JSON.stringify(a.body));
+    assert.deepEqual(a.body, b.body);
+    const derived = a.body.publicKey as string;
+    assert.notEqual(derived, publicKey);
+    const sig = a.body.signature as { r: string; s: string };
+    const compact = hexToBytes(sig.r.slice(2) + sig.s.slice(2));
+    assert.ok(secp256k1.verify(compact, evmSigningPayload(body), hexToBytes(derived), { prehash: false }));
   });
 
   it('refuses a request with a bad signature', async () => {
@@ -196,7 +210,7 @@ describe('signer node processes (3 nodes, direct HTTP carrier)', () => {
     assert.match(text, /cairn_node_sign_jobs_total\{outcome="signed",node="node-1"\} 2/);
     assert.match(text, /cairn_node_sign_jobs_total\{outcome="refused",node="node-1"\} [1-9]/);
     assert.match(text, /cairn_node_sign_refusals_total\{code="PAYLOAD_MISMATCH",node="node-1"\} 1/);
-    assert.match(text, /cairn_node_sign_duration_seconds_count\{scheme="dkls23-secp256k1",node="node-1"\} 2/);
+    assert.match(text, /cairn_node_sign_duration_seconds_count\{node="node-1",scheme="dkls23-secp256k1"\} 2/);
     assert.match(text, /cairn_node_up\{node="node-1"\} 1/);
   });
 

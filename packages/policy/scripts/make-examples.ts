@@ -10,7 +10,12 @@ import { bytesToHex, utf8ToBytes } from '@noble/hashes/utils.js';
 
 const dir = join(import.meta.dirname, '..', 'examples');
 const pub = (name: string) => bytesToHex(ed25519.getPublicKey(sha256(utf8ToBytes(`cairn-example:${name}`))));
-const u = (id: string, name: string, roles: string[]) => ({ id, name, roles, keys: [{ id: `${id}-api`, type: 'ed25519', publicKey: pub(id) }] });
+const u = (id: string, name: string, roles: string[]) => ({
+  id,
+  name,
+  roles,
+  keys: [{ id: `${id}-api`, type: 'ed25519', publicKey: pub(id) }],
+});
 
 const users = [
   u('ana', 'Ana (treasury ops)', ['initiator']),
@@ -35,10 +40,34 @@ const groups = [
   { id: 'security', members: ['ciso', 'sec1'] },
 ];
 const addressBook = [
-  { id: 'venue-sdx', label: 'SDX settlement account', chain: 'eip155:1', address: '0x5d0000000000000000000000000000000000a001', groups: ['venues'] },
-  { id: 'venue-kraken', label: 'Kraken deposit', chain: 'eip155:1', address: '0x5d0000000000000000000000000000000000a002', groups: ['venues'] },
-  { id: 'cold-vault', label: 'Cold storage', chain: 'eip155:1', address: '0xc01d00000000000000000000000000000000c01d', groups: ['internal'] },
-  { id: 'payroll', label: 'Payroll provider', chain: 'eip155:1', address: '0x9a7000000000000000000000000000000000a77e', groups: ['payees'] },
+  {
+    id: 'venue-sdx',
+    label: 'SDX settlement account',
+    chain: 'eip155:1',
+    address: '0x5d0000000000000000000000000000000000a001',
+    groups: ['venues'],
+  },
+  {
+    id: 'venue-kraken',
+    label: 'Kraken deposit',
+    chain: 'eip155:1',
+    address: '0x5d0000000000000000000000000000000000a002',
+    groups: ['venues'],
+  },
+  {
+    id: 'cold-vault',
+    label: 'Cold storage',
+    chain: 'eip155:1',
+    address: '0xc01d00000000000000000000000000000000c01d',
+    groups: ['internal'],
+  },
+  {
+    id: 'payroll',
+    label: 'Payroll provider',
+    chain: 'eip155:1',
+    address: '0x9a7000000000000000000000000000000000a77e',
+    groups: ['payees'],
+  },
 ];
 const context = { users, groups, addressBook };
 writeFileSync(join(dir, 'context.json'), `${JSON.stringify(context, null, 2)}\n`);
@@ -73,14 +102,21 @@ for (let i = 0; i < count; i++) {
   const usd = Math.floor(10 ** (2 + rnd() * 4.5)); // 100 .. ~3M USD
   const amount = asset === ETH ? (BigInt(usd) * 10n ** 18n) / 3000n : BigInt(usd) * 10n ** 6n;
   const at = start + Math.floor((i / count) * 20 * 86_400_000) + Math.floor(rnd() * 3_600_000);
-  const dest = rnd() < 0.8 ? pick(addressBook).address : `0x${Math.floor(rnd() * 2 ** 40).toString(16).padStart(40, '0')}`;
+  const dest =
+    rnd() < 0.8
+      ? pick(addressBook).address
+      : `0x${Math.floor(rnd() * 2 ** 40)
+          .toString(16)
+          .padStart(40, '0')}`;
   const kind = rnd() < 0.92 ? 'transfer' : pick(['typed_data', 'contract_call']);
   const risk = rnd() < 0.95 ? pick(['none', 'low', 'low', 'medium']) : 'high';
   const request = {
     id: `hist-${String(i + 1).padStart(5, '0')}`,
     kind,
     initiator: trading ? pick(['tara', 'tom']) : pick(['ana', 'ben']),
-    vault: trading ? { id: 'vault-trading-sdx', tags: ['trading', 'venue:sdx'] } : { id: 'vault-treasury', tags: ['treasury'] },
+    vault: trading
+      ? { id: 'vault-trading-sdx', tags: ['trading', 'venue:sdx'] }
+      : { id: 'vault-treasury', tags: ['treasury'] },
     chain: 'eip155:1',
     asset,
     amount: amount.toString(),
@@ -91,7 +127,14 @@ for (let i = 0; i < count; i++) {
     [ETH.id]: { usd: '3000', at: new Date(at - 30_000).toISOString() },
     [USDC.id]: { usd: '1', at: new Date(at - 30_000).toISOString() },
   };
-  lines.push(JSON.stringify({ request, intent: { status: 'simulated', riskLevel: risk, findingIds: [] }, prices, executed: risk !== 'high' && rnd() < 0.8 }));
+  lines.push(
+    JSON.stringify({
+      request,
+      intent: { status: 'simulated', riskLevel: risk, findingIds: [] },
+      prices,
+      executed: risk !== 'high' && rnd() < 0.8,
+    }),
+  );
 }
 writeFileSync(join(dir, 'history.jsonl'), `${lines.join('\n')}\n`);
 process.stdout.write(`wrote context.json, state.json and ${count} history lines to ${dir}\n`);

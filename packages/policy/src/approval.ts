@@ -53,7 +53,9 @@ export type ApprovalProblemCode =
   | 'APPROVAL_EXPIRED'
   | 'APPROVAL_NOT_YET_VALID';
 
-export type VerifiedApproval = { ok: true; statement: ApprovalStatement } | { ok: false; code: ApprovalProblemCode; message: string };
+export type VerifiedApproval =
+  | { ok: true; statement: ApprovalStatement }
+  | { ok: false; code: ApprovalProblemCode; message: string };
 
 export interface VerifyApprovalParameters {
   /** Untrusted: validated here. */
@@ -89,9 +91,14 @@ export function verifyApproval(p: VerifyApprovalParameters): VerifiedApproval {
   const key = user.keys.find((k) => k.id === s.keyId);
   if (!key) return { ok: false, code: 'UNKNOWN_KEY', message: `${s.approverId} has no key ${s.keyId}` };
   const problem = signatureProblem(approvalDigest(s), signature, key);
-  if (problem) return { ok: false, code: 'BAD_SIGNATURE', message: `approval by ${s.approverId}: ${problem}` };
+  if (problem)
+    return { ok: false, code: 'BAD_SIGNATURE', message: `approval by ${s.approverId}: ${problem}` };
   if (s.at > p.now) {
-    return { ok: false, code: 'APPROVAL_NOT_YET_VALID', message: `approval by ${s.approverId} is dated in the future` };
+    return {
+      ok: false,
+      code: 'APPROVAL_NOT_YET_VALID',
+      message: `approval by ${s.approverId} is dated in the future`,
+    };
   }
   if (s.expiresAt < p.now || s.expiresAt < s.at) {
     return { ok: false, code: 'APPROVAL_EXPIRED', message: `approval by ${s.approverId} expired` };

@@ -28,7 +28,10 @@ function encode(value: unknown, path: string): string {
       return JSON.stringify(value.toString());
     case 'number':
       if (!Number.isSafeInteger(value)) {
-        throw new PolicyError('NON_CANONICAL', `${path}: ${value} is not a safe integer (no floats in signed data)`);
+        throw new PolicyError(
+          'NON_CANONICAL',
+          `${path}: ${value} is not a safe integer (no floats in signed data)`,
+        );
       }
       return Object.is(value, -0) ? '0' : String(value);
     case 'object': {

@@ -14,7 +14,13 @@ import { compileVelocity } from './conditions/velocity.ts';
 import type { Action, PolicyDocument, Rule } from './document.ts';
 import { destinationKey } from './ledger.ts';
 import { buildRuleIndex, lazyKey, type RuleIndex } from './rule-index.ts';
-import { type AddressBookEntry, documentHash, type GovernedState, type PolicyContext, stateHash } from './state.ts';
+import {
+  type AddressBookEntry,
+  documentHash,
+  type GovernedState,
+  type PolicyContext,
+  stateHash,
+} from './state.ts';
 
 export interface CompiledRule {
   readonly id: string;
@@ -61,11 +67,14 @@ export function compilePolicy(p: CompilePolicyParameters): CompiledPolicy {
   for (const g of context.groups) {
     for (const m of g.members) {
       let s = groupsOf.get(m);
-      if (!s) groupsOf.set(m, (s = new Set()));
+      if (!s) {
+        s = new Set();
+        groupsOf.set(m, s);
+      }
       s.add(g.id);
     }
   }
-  const ctx: CompileContext = { policy: p.policy, addressIndex, formatters: new Map(), localTimes: new Map() };
+  const ctx: CompileContext = { policy: p.policy, addressIndex };
   return {
     policy: p.policy,
     context,
@@ -102,9 +111,16 @@ function lazyConditionsOf(rule: Rule, ctx: CompileContext): { key: string; condi
     const spec = { ...w.time, timezone: w.time.timezone ?? ctx.policy.timezone };
     out.push({ key: lazyKey('time', spec), condition: compileTimeWindow(w.time, ctx) });
   }
-  if (w.destination) out.push({ key: lazyKey('destination', w.destination), condition: compileDestination(w.destination, ctx) });
+  if (w.destination)
+    out.push({
+      key: lazyKey('destination', w.destination),
+      condition: compileDestination(w.destination, ctx),
+    });
   for (const v of w.velocity ?? []) {
-    out.push({ key: lazyKey('velocity', { ...v, includeCurrent: v.includeCurrent ?? true }), condition: compileVelocity(v, ctx) });
+    out.push({
+      key: lazyKey('velocity', { ...v, includeCurrent: v.includeCurrent ?? true }),
+      condition: compileVelocity(v, ctx),
+    });
   }
   return out;
 }

@@ -50,7 +50,9 @@ function summary(d: Decision): DecisionSummary {
     ruleId: d.ruleId,
     code: d.code,
     approvals: d.approvals
-      ? d.approvals.groups.map((g) => `${g.group}>=${g.threshold}`).join(d.approvals.mode === 'all' ? ' AND ' : ' OR ')
+      ? d.approvals.groups
+          .map((g) => `${g.group}>=${g.threshold}`)
+          .join(d.approvals.mode === 'all' ? ' AND ' : ' OR ')
       : null,
   };
 }
@@ -74,10 +76,16 @@ export function diffPolicies(p: DiffPoliciesParameters): DiffReport {
   for (const h of p.history) {
     if (p.since !== undefined && h.request.submittedAt < p.since) continue;
     evaluated++;
-    const input = { request: h.request, intent: h.intent, ledger, prices: h.prices, now: h.request.submittedAt };
+    const input = {
+      request: h.request,
+      intent: h.intent,
+      ledger,
+      prices: h.prices,
+      now: h.request.submittedAt,
+      explain: false,
+    };
     const a = summary(evaluate(p.from, input));
-    const bFull = evaluate(p.to, input);
-    const b = summary(bFull);
+    const b = summary(evaluate(p.to, input));
     if (!differs(a, b)) continue;
     const t = `${a.outcome} -> ${b.outcome}`;
     transitions[t] = (transitions[t] ?? 0) + 1;
@@ -87,7 +95,7 @@ export function diffPolicies(p: DiffPoliciesParameters): DiffReport {
       initiator: h.request.initiator,
       from: a,
       to: b,
-      explanation: bFull.explanation,
+      explanation: evaluate(p.to, { ...input, explain: true }).explanation,
     });
   }
   return {

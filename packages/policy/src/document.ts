@@ -16,12 +16,23 @@ export const Id = z
 /** A tag or a tag prefix pattern ending in `*`, e.g. `treasury`, `venue:*`. */
 export const TagPattern = z
   .string()
-  .regex(/^[A-Za-z0-9][A-Za-z0-9._:/@-]{0,127}\*?$|^\*$/, 'tags are ids, optionally ending in * (prefix match)');
+  .regex(
+    /^[A-Za-z0-9][A-Za-z0-9._:/@-]{0,127}\*?$|^\*$/,
+    'tags are ids, optionally ending in * (prefix match)',
+  );
 
 /** CAIP-2 style chain id, e.g. `eip155:1`, `bip122:000000000019d6689c085ae165831e93`. */
-export const ChainId = z.string().regex(/^[-a-z0-9]{3,8}:[-_a-zA-Z0-9]{1,64}$/, 'chain ids are CAIP-2, e.g. eip155:1');
+export const ChainId = z
+  .string()
+  .regex(/^[-a-z0-9]{3,8}:[-_a-zA-Z0-9]{1,64}$/, 'chain ids are CAIP-2, e.g. eip155:1');
 
-export const RequestKind = z.enum(['transfer', 'contract_call', 'token_approval', 'typed_data', 'raw_message']);
+export const RequestKind = z.enum([
+  'transfer',
+  'contract_call',
+  'token_approval',
+  'typed_data',
+  'raw_message',
+]);
 export type RequestKind = z.infer<typeof RequestKind>;
 
 /** Ordered: none < low < medium < high < critical. `unknown` is outside the order (fail closed). */
@@ -39,18 +50,30 @@ export const TimeZone = z
   .min(1)
   .refine(isTimeZone, { message: 'not an IANA time zone (e.g. UTC, Europe/Zurich, America/New_York)' });
 
+const ZONES = new Map<string, boolean>();
+
 function isTimeZone(tz: string): boolean {
-  try {
-    new Intl.DateTimeFormat('en-US', { timeZone: tz });
-    return true;
-  } catch {
-    return false;
+  let ok = ZONES.get(tz);
+  if (ok === undefined) {
+    try {
+      new Intl.DateTimeFormat('en-US', { timeZone: tz });
+      ok = true;
+    } catch {
+      ok = false;
+    }
+    if (ZONES.size < 1000) ZONES.set(tz, ok);
   }
+  return ok;
 }
 
 function bounds<T extends z.ZodType<string>>(value: T) {
   return z
-    .strictObject({ gt: value.optional(), gte: value.optional(), lt: value.optional(), lte: value.optional() })
+    .strictObject({
+      gt: value.optional(),
+      gte: value.optional(),
+      lt: value.optional(),
+      lte: value.optional(),
+    })
     .refine((b) => Object.values(b).some((v) => v !== undefined), {
       message: 'give at least one of gt, gte, lt, lte',
     });
@@ -71,7 +94,10 @@ export const VelocityCondition = z
     /** count: number of requests; amount: native units of the request's asset; usd: micro-dollar sum. */
     metric: z.enum(['count', 'amount', 'usd']),
     /** The window is (now - windowSeconds, now]: an entry exactly windowSeconds old is outside. */
-    windowSeconds: z.int().min(1).max(366 * 86_400),
+    windowSeconds: z
+      .int()
+      .min(1)
+      .max(366 * 86_400),
     /** Whether the request being evaluated counts towards the total (default true). */
     includeCurrent: z.boolean().optional(),
     gt: z.string().optional(),
@@ -80,13 +106,15 @@ export const VelocityCondition = z
     lte: z.string().optional(),
   })
   .superRefine((v, ctx) => {
-    const re = v.metric === 'usd' ? USD_DECIMAL : v.metric === 'amount' ? NATIVE_AMOUNT : /^(0|[1-9][0-9]{0,15})$/;
+    const re =
+      v.metric === 'usd' ? USD_DECIMAL : v.metric === 'amount' ? NATIVE_AMOUNT : /^(0|[1-9][0-9]{0,15})$/;
     let any = false;
     for (const k of ['gt', 'gte', 'lt', 'lte'] as const) {
       const x = v[k];
       if (x === undefined) continue;
       any = true;
-      if (!re.test(x)) ctx.addIssue({ code: 'custom', path: [k], message: `not a valid ${v.metric} value: "${x}"` });
+      if (!re.test(x))
+        ctx.addIssue({ code: 'custom', path: [k], message: `not a valid ${v.metric} value: "${x}"` });
     }
     if (!any) ctx.addIssue({ code: 'custom', message: 'give at least one of gt, gte, lt, lte' });
   });
@@ -150,7 +178,9 @@ export const Conditions = z.strictObject({
       from: HHMM.optional(),
       to: HHMM.optional(),
     })
-    .refine((t) => (t.from === undefined) === (t.to === undefined), { message: 'give both from and to, or neither' })
+    .refine((t) => (t.from === undefined) === (t.to === undefined), {
+      message: 'give both from and to, or neither',
+    })
     .optional(),
 });
 export type Conditions = z.infer<typeof Conditions>;
@@ -168,7 +198,10 @@ export const Action = z.discriminatedUnion('type', [
     /** Whether the initiator's own approval counts (default false). */
     initiatorMayApprove: z.boolean().optional(),
     /** The quorum must be reached, and the request signed, within this many seconds of submission. */
-    expiresInSeconds: z.int().min(60).max(30 * 86_400),
+    expiresInSeconds: z
+      .int()
+      .min(60)
+      .max(30 * 86_400),
   }),
 ]);
 export type Action = z.infer<typeof Action>;
@@ -177,7 +210,7 @@ export const Rule = z.strictObject({
   id: Id,
   description: z.string().max(1000).optional(),
   /** Every given condition must hold (AND); an empty `when` matches every request. */
-  when: Conditions,
+  when: Conditions.describe('Every given condition must hold; an empty object matches every request.'),
   action: Action,
 });
 export type Rule = z.infer<typeof Rule>;
@@ -185,22 +218,30 @@ export type Rule = z.infer<typeof Rule>;
 export const PolicyDocument = z
   .strictObject({
     format: z.literal(POLICY_FORMAT),
-    version: z.int().min(1),
+    version: z.int().min(1).describe('Increases with every change of the policy.'),
     name: z.string().min(1).max(200),
     description: z.string().max(5000).optional(),
     /** Default time zone of time conditions. */
-    timezone: TimeZone,
+    timezone: TimeZone.describe('IANA time zone used by time conditions that do not name one.'),
     pricing: z.strictObject({
       /** A price older than this (relative to evaluation time) is stale: USD conditions fail closed. */
-      maxAgeSeconds: z.int().min(1).max(86_400),
+      maxAgeSeconds: z
+        .int()
+        .min(1)
+        .max(86_400)
+        .describe('A USD price older than this is stale: USD conditions then block (fail closed).'),
     }),
     /** Ordered: the first rule whose conditions all hold decides. Nothing matched → BLOCK. */
-    rules: z.array(Rule).max(10_000),
+    rules: z
+      .array(Rule)
+      .max(10_000)
+      .describe('Ordered; the first rule whose conditions all hold decides; nothing matched means BLOCK.'),
   })
   .superRefine((doc, ctx) => {
     const seen = new Set<string>();
     doc.rules.forEach((r, i) => {
-      if (seen.has(r.id)) ctx.addIssue({ code: 'custom', path: ['rules', i, 'id'], message: `duplicate rule id "${r.id}"` });
+      if (seen.has(r.id))
+        ctx.addIssue({ code: 'custom', path: ['rules', i, 'id'], message: `duplicate rule id "${r.id}"` });
       seen.add(r.id);
     });
   });
@@ -211,7 +252,9 @@ export function parsePolicyDocument(value: unknown): PolicyDocument {
   const r = PolicyDocument.safeParse(value);
   if (!r.success) {
     const details = formatIssues(r.error.issues);
-    throw new PolicyError('INVALID_DOCUMENT', `invalid policy document:\n  ${details.join('\n  ')}`, { details });
+    throw new PolicyError('INVALID_DOCUMENT', `invalid policy document:\n  ${details.join('\n  ')}`, {
+      details,
+    });
   }
   return r.data;
 }

@@ -2,7 +2,12 @@
 // ledger, prices, now). Rules are tried in order; the first whose conditions all hold decides;
 // nothing matched → BLOCK. No clock, no randomness, no I/O: `now` is an input, so every node
 // and any auditor replaying history reach the same decision.
-import { type CompiledCondition, type EvalFacts, isUnavailable, type MatchResult } from './conditions/condition.ts';
+import {
+  type CompiledCondition,
+  type EvalFacts,
+  isUnavailable,
+  type MatchResult,
+} from './conditions/condition.ts';
 import { effectiveRiskLevel } from './conditions/intent.ts';
 import { andNotInto, hasBit, nextBit } from './bitset.ts';
 import { usdOf } from './conditions/amount.ts';
@@ -20,6 +25,11 @@ export interface EvaluateParameters {
   prices?: PriceSnapshot;
   /** Evaluation instant, ms since the epoch (on the signing path: request.submittedAt). */
   now: number;
+  /**
+   * Build the human explanation (default true). Bulk tools (what-if diff) pass false and
+   * explain only the decisions they show; the explanation is not part of the decision core.
+   */
+  explain?: boolean;
 }
 
 function factsFor(policy: CompiledPolicy, p: EvaluateParameters): EvalFacts {
@@ -76,7 +86,8 @@ export function matchAllRules(policy: CompiledPolicy, p: EvaluateParameters): Ma
   const memo = index.lazy.map(() => null as MatchResult | null);
   return policy.rules.map((_, i) => {
     if (!hasBit(alive, i)) return false;
-    let result: MatchResult = usdReason !== null && hasBit(index.usdRules, i) ? { unavailable: usdReason } : true;
+    let result: MatchResult =
+      usdReason !== null && hasBit(index.usdRules, i) ? { unavailable: usdReason } : true;
     for (const id of index.lazyOf[i]!) {
       memo[id] ??= index.lazy[id]!.condition.test(f);
       const m = memo[id]!;
@@ -127,7 +138,8 @@ export function evaluate(policy: CompiledPolicy, p: EvaluateParameters): Decisio
         const r = lazy.condition.test(f);
         m = r === true ? 1 : r === false ? 2 : 3;
         memo[id] = m;
-        if (m === 2) andNotInto(alive, lazy.rules); // every rule using it is out
+        if (m === 2)
+          andNotInto(alive, lazy.rules); // every rule using it is out
         else if (m === 3) reasons[id] = (r as { unavailable: string }).unavailable;
       }
       if (m === 2) {
@@ -156,7 +168,7 @@ export function evaluate(policy: CompiledPolicy, p: EvaluateParameters): Decisio
       firstGated ??= rule.id;
       continue;
     }
-    return decide(policy, rule, f);
+    return decide(policy, rule, f, p.explain !== false);
   }
   const gated =
     gatedSkips > 0
@@ -180,15 +192,29 @@ function why(rule: CompiledRule, f: EvalFacts): string {
   return parts.length ? parts.join('; ') : 'it has no conditions';
 }
 
-function decide(policy: CompiledPolicy, rule: CompiledRule, f: EvalFacts): Decision {
-  const head = `rule "${rule.id}" (#${rule.index + 1}) matched: ${why(rule, f)}`;
+function decide(policy: CompiledPolicy, rule: CompiledRule, f: EvalFacts, explain: boolean): Decision {
+  const head = explain ? `rule "${rule.id}" (#${rule.index + 1}) matched: ${why(rule, f)}` : '';
   const base = { ruleId: rule.id, ruleIndex: rule.index, policyHash: policy.policyHash, evaluatedAt: f.now };
   const a = rule.action;
   if (a.type === 'allow') {
-    return { ...base, outcome: 'allow', code: 'RULE_ALLOW', reason: null, approvals: null, explanation: `allowed: ${head}` };
+    return {
+      ...base,
+      outcome: 'allow',
+      code: 'RULE_ALLOW',
+      reason: null,
+      approvals: null,
+      explanation: `allowed: ${head}`,
+    };
   }
   if (a.type === 'block') {
-    return { ...base, outcome: 'block', code: 'RULE_BLOCK', reason: a.reason, approvals: null, explanation: `blocked: ${head}; reason: ${a.reason}` };
+    return {
+      ...base,
+      outcome: 'block',
+      code: 'RULE_BLOCK',
+      reason: a.reason,
+      approvals: null,
+      explanation: `blocked: ${head}; reason: ${a.reason}`,
+    };
   }
   const approvals: ApprovalRequirement = {
     mode: a.mode,
@@ -196,7 +222,9 @@ function decide(policy: CompiledPolicy, rule: CompiledRule, f: EvalFacts): Decis
     initiatorMayApprove: a.initiatorMayApprove ?? false,
     expiresAt: f.request.submittedAt + a.expiresInSeconds * 1000,
   };
-  const quorum = approvals.groups.map((g) => `${g.group} >= ${g.threshold}`).join(a.mode === 'all' ? ' AND ' : ' OR ');
+  const quorum = approvals.groups
+    .map((g) => `${g.group} >= ${g.threshold}`)
+    .join(a.mode === 'all' ? ' AND ' : ' OR ');
   return {
     ...base,
     outcome: 'require_approvals',

@@ -54,7 +54,10 @@ export type AdminSignature = z.infer<typeof AdminSignature>;
 export const SignedChange = z.strictObject({ change: Change, signatures: z.array(AdminSignature).max(100) });
 export type SignedChange = z.infer<typeof SignedChange>;
 
-export const SignedGenesis = z.strictObject({ state: GovernedStateSchema, signatures: z.array(AdminSignature).max(100) });
+export const SignedGenesis = z.strictObject({
+  state: GovernedStateSchema,
+  signatures: z.array(AdminSignature).max(100),
+});
 export type SignedGenesis = z.infer<typeof SignedGenesis>;
 
 /** The bytes admins sign for a change. */
@@ -80,7 +83,7 @@ export function countAdminSignatures(
   const problems: string[] = [];
   for (const s of signatures) {
     const user = state.users.find((u) => u.id === s.adminId);
-    if (!user || !user.roles.includes('admin')) {
+    if (!user?.roles.includes('admin')) {
       problems.push(`${s.adminId} is not an admin`);
       continue;
     }
@@ -111,7 +114,10 @@ export function verifyGenesis(value: unknown): GovernedState {
     throw new PolicyError('INVALID_STATE', 'a genesis state has version 1 and previousHash null');
   }
   const problems = stateProblems(state);
-  if (problems.length) throw new PolicyError('INVALID_STATE', `inconsistent genesis state:\n  ${problems.join('\n  ')}`, { details: problems });
+  if (problems.length)
+    throw new PolicyError('INVALID_STATE', `inconsistent genesis state:\n  ${problems.join('\n  ')}`, {
+      details: problems,
+    });
   const { admins, problems: sigProblems } = countAdminSignatures(state, genesisDigest(state), signatures);
   if (admins.length < state.adminQuorum.threshold) {
     throw new PolicyError(
@@ -172,7 +178,8 @@ export function applyChange(p: ApplyChangeParameters): GovernedState {
     throw new PolicyError('ACTIVATION_INVALID', 'the change must activate after the state it changes');
   }
   if (!p.replay) {
-    if (p.now > change.expiresAt) throw new PolicyError('ACTIVATION_INVALID', 'the change proposal has expired');
+    if (p.now > change.expiresAt)
+      throw new PolicyError('ACTIVATION_INVALID', 'the change proposal has expired');
     if (change.activatesAt < p.now - (p.maxBackdateMs ?? 300_000)) {
       throw new PolicyError('ACTIVATION_INVALID', 'the change would activate in the past (retroactively)');
     }
@@ -187,9 +194,13 @@ export function applyChange(p: ApplyChangeParameters): GovernedState {
   for (const op of change.ops) applyOp(next, op, base);
   const stateIssues = stateProblems(next);
   if (stateIssues.length) {
-    throw new PolicyError('INVALID_STATE', `the change would make the state inconsistent:\n  ${stateIssues.join('\n  ')}`, {
-      details: stateIssues,
-    });
+    throw new PolicyError(
+      'INVALID_STATE',
+      `the change would make the state inconsistent:\n  ${stateIssues.join('\n  ')}`,
+      {
+        details: stateIssues,
+      },
+    );
   }
   return next;
 }
@@ -218,19 +229,24 @@ function applyOp(s: GovernedState, op: ChangeOp, base: GovernedState): void {
       s.policy = op.policy;
       return;
     case 'upsert_address':
-      return upsert(s.addressBook, op.entry);
+      upsert(s.addressBook, op.entry);
+      return;
     case 'remove_address':
-      return remove(s.addressBook, op.id, 'address-book entry');
+      remove(s.addressBook, op.id, 'address-book entry');
+      return;
     case 'upsert_user':
-      return upsert(s.users, op.user);
+      upsert(s.users, op.user);
+      return;
     case 'remove_user':
       remove(s.users, op.id, 'user');
       for (const g of s.groups) g.members = g.members.filter((m) => m !== op.id);
       return;
     case 'upsert_group':
-      return upsert(s.groups, op.group);
+      upsert(s.groups, op.group);
+      return;
     case 'remove_group':
-      return remove(s.groups, op.id, 'group');
+      remove(s.groups, op.id, 'group');
+      return;
     case 'set_admin_quorum':
       s.adminQuorum = { threshold: op.threshold };
       return;
@@ -261,7 +277,11 @@ export class GovernanceHistory {
   }
 
   /** Applies a signed change to the head (see applyChange) and returns the new head. */
-  apply(signed: unknown, now: number, options: { replay?: boolean; maxBackdateMs?: number } = {}): GovernedState {
+  apply(
+    signed: unknown,
+    now: number,
+    options: { replay?: boolean; maxBackdateMs?: number } = {},
+  ): GovernedState {
     const next = applyChange({ state: this.head, signed, now, ...options });
     this.#states.push(next);
     this.#hashes.push(stateHash(next));

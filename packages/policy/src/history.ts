@@ -51,7 +51,8 @@ export function parseHistory(text: string): HistoryRecord[] {
       throw new PolicyError('INVALID_HISTORY', `history line ${i + 1}: ${details.join('; ')}`, { details });
     }
     const request = requestFromJson(r.data.request);
-    if (ids.has(request.id)) throw new PolicyError('INVALID_HISTORY', `history line ${i + 1}: duplicate request id ${request.id}`);
+    if (ids.has(request.id))
+      throw new PolicyError('INVALID_HISTORY', `history line ${i + 1}: duplicate request id ${request.id}`);
     ids.add(request.id);
     out.push({
       request,

@@ -8,7 +8,10 @@ import { PolicyDocument } from './document.ts';
 export const POLICY_SCHEMA_ID = 'https://cairn.dev/schema/policy/v1.json';
 
 export function policyJsonSchema(): Record<string, unknown> {
-  const schema = z.toJSONSchema(PolicyDocument, { io: 'input', unrepresentable: 'any' }) as Record<string, unknown>;
+  const schema = z.toJSONSchema(PolicyDocument, { io: 'input', unrepresentable: 'any' }) as Record<
+    string,
+    unknown
+  >;
   return {
     ...schema,
     $id: POLICY_SCHEMA_ID,

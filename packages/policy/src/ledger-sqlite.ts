@@ -2,7 +2,15 @@
 // the node's own database and indexed in memory (MemoryLedger) for O(log n) window totals.
 // Amounts are stored as decimal text because they can exceed SQLite's 64-bit integers.
 import { DatabaseSync } from 'node:sqlite';
-import { type LedgerEntry, MemoryLedger, type VelocityLedger, type WindowQuery, type WindowTotals } from './ledger.ts';
+import { PolicyError } from './errors.ts';
+import {
+  type LedgerEntry,
+  MemoryLedger,
+  sameEntry,
+  type VelocityLedger,
+  type WindowQuery,
+  type WindowTotals,
+} from './ledger.ts';
 
 interface Row {
   request_id: string;
@@ -37,7 +45,9 @@ export class SqliteLedger implements VelocityLedger {
       `INSERT INTO velocity_ledger (request_id, at, vault_id, initiator, destination, asset, amount, usd_micros)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(request_id) DO NOTHING`,
     );
-    const rows = this.#db.prepare('SELECT * FROM velocity_ledger ORDER BY at, request_id').all() as unknown as Row[];
+    const rows = this.#db
+      .prepare('SELECT * FROM velocity_ledger ORDER BY at, request_id')
+      .all() as unknown as Row[];
     for (const r of rows) {
       this.#memory.record({
         requestId: r.request_id,
@@ -56,9 +66,22 @@ export class SqliteLedger implements VelocityLedger {
     return this.#memory.size;
   }
 
-  /** Records an entry durably (idempotent per request id; a conflicting entry throws). */
+  /**
+   * Records an entry durably (idempotent per request id; a conflicting entry throws). The row is
+   * written before the in-memory index is updated, so a failed write never leaves the node
+   * believing in history its database does not hold.
+   */
   record(e: LedgerEntry): void {
-    this.#memory.record(e); // validates and rejects conflicting duplicates before touching disk
+    const existing = this.#memory.get(e.requestId);
+    if (existing) {
+      if (!sameEntry(existing, e)) {
+        throw new PolicyError('INVALID_REQUEST', `ledger already holds a different entry for ${e.requestId}`);
+      }
+      return;
+    }
+    if (!Number.isSafeInteger(e.at) || e.amount < 0n) {
+      throw new PolicyError('INVALID_REQUEST', `invalid ledger entry for ${e.requestId}`);
+    }
     this.#insert.run(
       e.requestId,
       e.at,
@@ -69,6 +92,7 @@ export class SqliteLedger implements VelocityLedger {
       e.amount.toString(),
       e.usdMicros === null ? null : e.usdMicros.toString(),
     );
+    this.#memory.record(e);
   }
 
   totals(q: WindowQuery): WindowTotals {

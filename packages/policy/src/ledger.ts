@@ -139,6 +139,10 @@ export class MemoryLedger implements VelocityLedger {
     return this.#byId.has(requestId);
   }
 
+  get(requestId: string): LedgerEntry | undefined {
+    return this.#byId.get(requestId);
+  }
+
   /** All entries (in insertion order). */
   entries(): LedgerEntry[] {
     return [...this.#byId.values()];
@@ -152,7 +156,10 @@ export class MemoryLedger implements VelocityLedger {
     const existing = this.#byId.get(entry.requestId);
     if (existing) {
       if (!sameEntry(existing, entry)) {
-        throw new PolicyError('INVALID_REQUEST', `ledger already holds a different entry for ${entry.requestId}`);
+        throw new PolicyError(
+          'INVALID_REQUEST',
+          `ledger already holds a different entry for ${entry.requestId}`,
+        );
       }
       return;
     }
@@ -208,7 +215,8 @@ export class MemoryLedger implements VelocityLedger {
   }
 }
 
-function sameEntry(a: LedgerEntry, b: LedgerEntry): boolean {
+/** Whether two entries are identical (recording the same signed request twice). */
+export function sameEntry(a: LedgerEntry, b: LedgerEntry): boolean {
   return (
     a.at === b.at &&
     a.vaultId === b.vaultId &&

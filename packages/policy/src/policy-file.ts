@@ -76,16 +76,28 @@ export interface ValidationReport {
 export function validatePolicySource(source: PolicySource, context?: PolicyContext): ValidationReport {
   const compiled = compileSource(source, context);
   const ctx = source.kind === 'state' ? source.state : context;
-  const problems = ctx ? stateProblems({ ...ctx, policy: source.policy, ...(source.kind === 'state' ? { adminQuorum: source.state.adminQuorum } : {}) }) : [];
+  const problems = ctx
+    ? stateProblems({
+        ...ctx,
+        policy: source.policy,
+        ...(source.kind === 'state' ? { adminQuorum: source.state.adminQuorum } : {}),
+      })
+    : [];
   const warnings: string[] = [];
   if (!ctx) {
-    warnings.push('no users, groups or address book given: references to them were not checked (use --context or a governed-state file)');
+    warnings.push(
+      'no users, groups or address book given: references to them were not checked (use --context or a governed-state file)',
+    );
   }
   // A rule that matches everything and is never skipped makes every later rule unreachable.
   const rules = source.policy.rules;
   const catchAll = rules.findIndex((r) => Object.keys(r.when).length === 0 && r.action.type === 'block');
   const catchAllFallback = rules.findIndex(
-    (r) => Object.keys(r.when).length === 1 && r.when.intent && Object.keys(r.when.intent).length === 1 && r.when.intent.allowUnavailable === true,
+    (r) =>
+      Object.keys(r.when).length === 1 &&
+      r.when.intent &&
+      Object.keys(r.when.intent).length === 1 &&
+      r.when.intent.allowUnavailable === true,
   );
   const cut = [catchAll, catchAllFallback].filter((i) => i >= 0).sort((a, b) => a - b)[0];
   if (cut !== undefined && cut < rules.length - 1) {

@@ -14,11 +14,14 @@ export function valueInUsd(
   now: number,
 ): UsdValuation {
   if (!request.asset) {
-    return request.amount === 0n ? { ok: true, usdMicros: 0n } : { ok: false, reason: 'the request names no asset' };
+    return request.amount === 0n
+      ? { ok: true, usdMicros: 0n }
+      : { ok: false, reason: 'the request names no asset' };
   }
   const p = prices.prices.get(request.asset.id);
   if (!p) return { ok: false, reason: `no USD price for ${request.asset.id}` };
-  if (p.at > now) return { ok: false, reason: `the USD price for ${request.asset.id} is dated in the future` };
+  if (p.at > now)
+    return { ok: false, reason: `the USD price for ${request.asset.id} is dated in the future` };
   if (now - p.at > maxAgeSeconds * 1000) {
     return {
       ok: false,
@@ -32,7 +35,11 @@ export function valueInUsd(
  * The ledger entry a node records once it has signed `request` (stamped with the submission
  * time; USD valued at submission time, null without a fresh price).
  */
-export function ledgerEntryFor(request: PolicyRequest, prices: PriceSnapshot, maxAgeSeconds: number): LedgerEntry {
+export function ledgerEntryFor(
+  request: PolicyRequest,
+  prices: PriceSnapshot,
+  maxAgeSeconds: number,
+): LedgerEntry {
   const usd = valueInUsd(request, prices, maxAgeSeconds, request.submittedAt);
   return {
     requestId: request.id,

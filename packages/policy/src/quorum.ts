@@ -51,8 +51,14 @@ export function evaluateQuorum(p: EvaluateQuorumParameters): QuorumResult {
     }
     if (votes.get(s.approverId) !== 'reject') votes.set(s.approverId, s.decision);
   }
-  const approvers = [...votes].filter(([, v]) => v === 'approve').map(([id]) => id).sort();
-  const rejectedBy = [...votes].filter(([, v]) => v === 'reject').map(([id]) => id).sort();
+  const approvers = [...votes]
+    .filter(([, v]) => v === 'approve')
+    .map(([id]) => id)
+    .sort();
+  const rejectedBy = [...votes]
+    .filter(([, v]) => v === 'reject')
+    .map(([id]) => id)
+    .sort();
   const groups = req.groups.map((g) => ({
     group: g.group,
     threshold: g.threshold,
@@ -69,19 +75,27 @@ export function evaluateQuorum(p: EvaluateQuorumParameters): QuorumResult {
     explanation,
   });
   if (rejectedBy.length > 0) return result('rejected', `rejected by ${rejectedBy.join(', ')}`);
-  if (p.now > req.expiresAt) return result('expired', `the approval window closed at ${new Date(req.expiresAt).toISOString()} (${summary})`);
+  if (p.now > req.expiresAt)
+    return result(
+      'expired',
+      `the approval window closed at ${new Date(req.expiresAt).toISOString()} (${summary})`,
+    );
   const met =
     req.mode === 'any'
       ? groups.some((g) => g.approvedBy.length >= g.threshold)
       : distinctAssignment(groups.map((g) => ({ threshold: g.threshold, members: g.approvedBy })));
-  return met ? result('satisfied', `quorum reached (${summary})`) : result('pending', `quorum not reached (${summary})`);
+  return met
+    ? result('satisfied', `quorum reached (${summary})`)
+    : result('pending', `quorum not reached (${summary})`);
 }
 
 /**
  * Whether distinct approvers can fill every group's threshold (each approver used once, only
  * for a group it belongs to): Kuhn's augmenting paths over group slots.
  */
-export function distinctAssignment(groups: readonly { threshold: number; members: readonly string[] }[]): boolean {
+export function distinctAssignment(
+  groups: readonly { threshold: number; members: readonly string[] }[],
+): boolean {
   const slots: number[] = []; // slot → group index
   groups.forEach((g, i) => {
     for (let k = 0; k < g.threshold; k++) slots.push(i);
@@ -102,6 +116,10 @@ export function distinctAssignment(groups: readonly { threshold: number; members
     }
     return false;
   };
-  for (const a of approvers) tryAssign(a, slots.map(() => false));
+  for (const a of approvers)
+    tryAssign(
+      a,
+      slots.map(() => false),
+    );
   return slotOwner.every((o) => o !== null);
 }

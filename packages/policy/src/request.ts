@@ -24,7 +24,11 @@ export const PolicyRequestJson = z.strictObject({
   chain: ChainId,
   /** The asset moved (transfers, approvals); absent for e.g. typed data and raw messages. */
   asset: z
-    .strictObject({ id: z.string().min(1).max(200), decimals: z.int().min(0).max(36), symbol: z.string().max(32).optional() })
+    .strictObject({
+      id: z.string().min(1).max(200),
+      decimals: z.int().min(0).max(36),
+      symbol: z.string().max(32).optional(),
+    })
     .optional(),
   /** Native units (wei, satoshi…) as a decimal integer string. */
   amount: z.string().regex(NATIVE_AMOUNT, 'native amounts are non-negative integer strings'),
@@ -54,7 +58,11 @@ export const IntentFacts = z.strictObject({
 export type IntentFacts = z.infer<typeof IntentFacts>;
 
 /** What to assume when no simulation result exists: unavailable and unknown (fail closed). */
-export const UNAVAILABLE_INTENT: IntentFacts = { status: 'unavailable', riskLevel: 'unknown', findingIds: [] };
+export const UNAVAILABLE_INTENT: IntentFacts = {
+  status: 'unavailable',
+  riskLevel: 'unknown',
+  findingIds: [],
+};
 
 export const PriceSnapshotJson = z.strictObject({
   /** asset id → USD per whole token (decimal string) and when that price was observed. */
@@ -107,7 +115,8 @@ export function parsePriceSnapshot(value: unknown): PriceSnapshot {
 /** Converts an already validated snapshot (PriceSnapshotJson output). */
 export function priceSnapshotFromJson(json: z.output<typeof PriceSnapshotJson>): PriceSnapshot {
   const prices = new Map<string, { atto: bigint; at: number }>();
-  for (const [asset, p] of Object.entries(json.prices)) prices.set(asset, { atto: parsePriceAtto(p.usd), at: p.at });
+  for (const [asset, p] of Object.entries(json.prices))
+    prices.set(asset, { atto: parsePriceAtto(p.usd), at: p.at });
   return { prices };
 }
 

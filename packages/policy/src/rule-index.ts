@@ -25,7 +25,10 @@ class KeyIndex {
   }
   add(key: string, rule: number): void {
     let s = this.#byKey.get(key);
-    if (!s) this.#byKey.set(key, (s = emptySet(this.words)));
+    if (!s) {
+      s = emptySet(this.words);
+      this.#byKey.set(key, s);
+    }
     setBit(s, rule);
   }
   get(key: string): Bitset | undefined {
@@ -57,7 +60,9 @@ class BoundIndex {
   /** Sorts thresholds so that the rules whose bound holds are always a prefix. */
   finish(): void {
     const lower = this.op === 'gt' || this.op === 'gte';
-    this.#pending.sort((a, b) => (lower ? (a.t < b.t ? -1 : a.t > b.t ? 1 : 0) : a.t > b.t ? -1 : a.t < b.t ? 1 : 0));
+    this.#pending.sort((a, b) =>
+      lower ? (a.t < b.t ? -1 : a.t > b.t ? 1 : 0) : a.t > b.t ? -1 : a.t < b.t ? 1 : 0,
+    );
     this.#thresholds = this.#pending.map((p) => p.t);
     let acc = emptySet(this.words);
     this.#prefix = [acc];
@@ -169,7 +174,13 @@ export interface RuleIndex {
   readonly scratch: Bitset;
 }
 
-const KINDS: readonly RequestKind[] = ['transfer', 'contract_call', 'token_approval', 'typed_data', 'raw_message'];
+const KINDS: readonly RequestKind[] = [
+  'transfer',
+  'contract_call',
+  'token_approval',
+  'typed_data',
+  'raw_message',
+];
 const OPS = ['gt', 'gte', 'lt', 'lte'] as const;
 
 /**

@@ -26,7 +26,9 @@ const Expectation = z.strictObject({
   outcome: z.enum(['allow', 'block', 'require_approvals']),
   /** The deciding rule id; null for the implicit final BLOCK. Omit to not check. */
   rule: Id.nullable().optional(),
-  code: z.enum(['RULE_ALLOW', 'RULE_BLOCK', 'RULE_REQUIRE_APPROVALS', 'NO_RULE_MATCHED', 'FACTS_UNAVAILABLE']).optional(),
+  code: z
+    .enum(['RULE_ALLOW', 'RULE_BLOCK', 'RULE_REQUIRE_APPROVALS', 'NO_RULE_MATCHED', 'FACTS_UNAVAILABLE'])
+    .optional(),
   /** For require_approvals: the groups and thresholds expected (order-insensitive). */
   approvals: z
     .strictObject({
@@ -58,7 +60,9 @@ export const ScenarioFile = z.strictObject({
   /** Users, groups and address book, when the policy file is a bare document. */
   context: PolicyContextSchema.optional(),
   prices: PriceSnapshotJson.shape.prices.optional(),
-  defaults: z.strictObject({ request: Partial.optional(), intent: IntentFacts.partial().optional() }).optional(),
+  defaults: z
+    .strictObject({ request: Partial.optional(), intent: IntentFacts.partial().optional() })
+    .optional(),
   ledger: z.array(LedgerItem).max(100_000).optional(),
   scenarios: z.array(Scenario).min(1).max(10_000),
 });
@@ -83,20 +87,29 @@ export function parseScenarioFile(text: string): ScenarioFile {
   const r = ScenarioFile.safeParse(value);
   if (!r.success) {
     const details = formatIssues(r.error.issues);
-    throw new PolicyError('INVALID_SCENARIOS', `invalid scenarios file:\n  ${details.join('\n  ')}`, { details });
+    throw new PolicyError('INVALID_SCENARIOS', `invalid scenarios file:\n  ${details.join('\n  ')}`, {
+      details,
+    });
   }
   return r.data;
 }
 
 const DEFAULT_INTENT: IntentFacts = { status: 'simulated', riskLevel: 'none', findingIds: [] };
 
-function buildRequest(defaults: Record<string, unknown> | undefined, own: Record<string, unknown>, where: string): PolicyRequest {
+function buildRequest(
+  defaults: Record<string, unknown> | undefined,
+  own: Record<string, unknown>,
+  where: string,
+): PolicyRequest {
   // null removes a default (e.g. `destination: null` for a typed-data request)
-  const merged = Object.fromEntries(Object.entries({ ...(defaults ?? {}), ...own }).filter(([, v]) => v !== null));
+  const merged = Object.fromEntries(
+    Object.entries({ ...(defaults ?? {}), ...own }).filter(([, v]) => v !== null),
+  );
   try {
     return parsePolicyRequest(merged);
   } catch (e) {
-    if (e instanceof PolicyError) throw new PolicyError('INVALID_SCENARIOS', `${where}: ${e.message}`, { details: [...e.details] });
+    if (e instanceof PolicyError)
+      throw new PolicyError('INVALID_SCENARIOS', `${where}: ${e.message}`, { details: [...e.details] });
     throw e;
   }
 }
@@ -105,19 +118,31 @@ function buildRequest(defaults: Record<string, unknown> | undefined, own: Record
  * Runs every scenario against the policy. A bare policy document uses the scenario file's
  * `context` (or `context` given here); a governed state uses its own.
  */
-export function runScenarios(p: { source: PolicySource; file: ScenarioFile; context?: PolicyContext }): ScenarioReport {
+export function runScenarios(p: {
+  source: PolicySource;
+  file: ScenarioFile;
+  context?: PolicyContext;
+}): ScenarioReport {
   const policy: CompiledPolicy = compileSource(p.source, p.context ?? p.file.context);
   const filePrices = p.file.prices ?? {};
   const maxAge = policy.policy.pricing.maxAgeSeconds;
   const ledger = new MemoryLedger();
   (p.file.ledger ?? []).forEach((item, i) => {
-    const r = buildRequest(p.file.defaults?.request, { id: `ledger-${i + 1}`, ...item.request }, `ledger[${i}]`);
+    const r = buildRequest(
+      p.file.defaults?.request,
+      { id: `ledger-${i + 1}`, ...item.request },
+      `ledger[${i}]`,
+    );
     const entry = ledgerEntryFor(r, parsePriceSnapshot({ prices: filePrices }), maxAge);
     if (item.usd !== undefined) entry.usdMicros = item.usd === null ? null : parseUsdMicros(item.usd);
     ledger.record(entry);
   });
   const results = p.file.scenarios.map((s, i): ScenarioResult => {
-    const request = buildRequest(p.file.defaults?.request, { id: `scenario-${i + 1}`, ...s.request }, `scenarios[${i}] (${s.name})`);
+    const request = buildRequest(
+      p.file.defaults?.request,
+      { id: `scenario-${i + 1}`, ...s.request },
+      `scenarios[${i}] (${s.name})`,
+    );
     const intent = { ...DEFAULT_INTENT, ...p.file.defaults?.intent, ...s.intent };
     const prices = parsePriceSnapshot({ prices: { ...filePrices, ...s.prices } });
     const decision = evaluate(policy, { request, intent, ledger, prices, now: s.now ?? request.submittedAt });
@@ -131,19 +156,31 @@ export function runScenarios(p: { source: PolicySource; file: ScenarioFile; cont
 function compare(e: z.infer<typeof Expectation>, d: Decision): string[] {
   const out: string[] = [];
   if (e.outcome !== d.outcome) out.push(`outcome: expected ${e.outcome}, got ${d.outcome}`);
-  if (e.rule !== undefined && e.rule !== d.ruleId) out.push(`rule: expected ${e.rule ?? '(implicit block)'}, got ${d.ruleId ?? '(implicit block)'}`);
+  if (e.rule !== undefined && e.rule !== d.ruleId)
+    out.push(`rule: expected ${e.rule ?? '(implicit block)'}, got ${d.ruleId ?? '(implicit block)'}`);
   if (e.code !== undefined && e.code !== d.code) out.push(`code: expected ${e.code}, got ${d.code}`);
   if (e.approvals) {
     const a = d.approvals;
     if (!a) out.push('approvals: expected a requirement, got none');
     else {
-      if (e.approvals.mode && e.approvals.mode !== a.mode) out.push(`approvals.mode: expected ${e.approvals.mode}, got ${a.mode}`);
-      if (e.approvals.initiatorMayApprove !== undefined && e.approvals.initiatorMayApprove !== a.initiatorMayApprove) {
-        out.push(`approvals.initiatorMayApprove: expected ${e.approvals.initiatorMayApprove}, got ${a.initiatorMayApprove}`);
+      if (e.approvals.mode && e.approvals.mode !== a.mode)
+        out.push(`approvals.mode: expected ${e.approvals.mode}, got ${a.mode}`);
+      if (
+        e.approvals.initiatorMayApprove !== undefined &&
+        e.approvals.initiatorMayApprove !== a.initiatorMayApprove
+      ) {
+        out.push(
+          `approvals.initiatorMayApprove: expected ${e.approvals.initiatorMayApprove}, got ${a.initiatorMayApprove}`,
+        );
       }
       if (e.approvals.groups) {
-        const key = (gs: { group: string; threshold: number }[]) => gs.map((g) => `${g.group}>=${g.threshold}`).sort().join(', ');
-        if (key(e.approvals.groups) !== key(a.groups)) out.push(`approvals.groups: expected ${key(e.approvals.groups)}, got ${key(a.groups)}`);
+        const key = (gs: { group: string; threshold: number }[]) =>
+          gs
+            .map((g) => `${g.group}>=${g.threshold}`)
+            .sort()
+            .join(', ');
+        if (key(e.approvals.groups) !== key(a.groups))
+          out.push(`approvals.groups: expected ${key(e.approvals.groups)}, got ${key(a.groups)}`);
       }
     }
   }

@@ -12,7 +12,14 @@ import type { GovernanceHistory } from './governance.ts';
 import type { LedgerEntry, VelocityLedger } from './ledger.ts';
 import { ledgerEntryFor } from './pricing.ts';
 import { evaluateQuorum, type QuorumResult } from './quorum.ts';
-import { type IntentFacts, intentDigest, NO_PRICES, type PolicyRequest, type PriceSnapshot, requestDigest } from './request.ts';
+import {
+  type IntentFacts,
+  intentDigest,
+  NO_PRICES,
+  type PolicyRequest,
+  type PriceSnapshot,
+  requestDigest,
+} from './request.ts';
 import type { GovernedState } from './state.ts';
 
 export type SignJobRefusalCode =
@@ -108,7 +115,11 @@ const ClaimedDecision = z.strictObject({
   explanation: z.string(),
 });
 
-function refuse(code: SignJobRefusalCode, message: string, extra: Partial<SignJobRefusal> = {}): SignJobVerdict {
+function refuse(
+  code: SignJobRefusalCode,
+  message: string,
+  extra: Partial<SignJobRefusal> = {},
+): SignJobVerdict {
   return { ok: false, refusal: { code, message, ...extra } };
 }
 
@@ -128,10 +139,14 @@ function compiledFor(state: GovernedState): CompiledPolicy {
 export function checkSignJob(p: CheckSignJobParameters): SignJobVerdict {
   const r = p.request;
   if (r.submittedAt > p.now + (p.maxClockSkewMs ?? 60_000)) {
-    return refuse('REQUEST_FROM_FUTURE', `the request is dated ${new Date(r.submittedAt).toISOString()}, ahead of this node's clock`);
+    return refuse(
+      'REQUEST_FROM_FUTURE',
+      `the request is dated ${new Date(r.submittedAt).toISOString()}, ahead of this node's clock`,
+    );
   }
   const state = p.states.activeAt(r.submittedAt);
-  if (!state) return refuse('NO_ACTIVE_POLICY', 'no accepted policy was active when the request was submitted');
+  if (!state)
+    return refuse('NO_ACTIVE_POLICY', 'no accepted policy was active when the request was submitted');
   const policy = compiledFor(state);
   if (p.claim.policyHash !== policy.policyHash) {
     return refuse(
@@ -140,9 +155,16 @@ export function checkSignJob(p: CheckSignJobParameters): SignJobVerdict {
     );
   }
   // §7 step 2: the node's own evaluation, at the submission instant, with its own ledger.
-  const own = evaluate(policy, { request: r, intent: p.intent, ledger: p.ledger, prices: p.prices, now: r.submittedAt });
+  const own = evaluate(policy, {
+    request: r,
+    intent: p.intent,
+    ledger: p.ledger,
+    prices: p.prices,
+    now: r.submittedAt,
+  });
   const claimed = ClaimedDecision.safeParse(p.claim.decision);
-  if (!claimed.success) return refuse('MALFORMED_JOB', 'the claimed decision is malformed', { ownDecision: own });
+  if (!claimed.success)
+    return refuse('MALFORMED_JOB', 'the claimed decision is malformed', { ownDecision: own });
   let same: boolean;
   try {
     same = decisionDigest(claimed.data as Decision) === decisionDigest(own);
@@ -160,12 +182,15 @@ export function checkSignJob(p: CheckSignJobParameters): SignJobVerdict {
   const ledgerEntry = ledgerEntryFor(r, p.prices ?? NO_PRICES, policy.policy.pricing.maxAgeSeconds);
   if (own.outcome === 'allow') {
     if (p.now - r.submittedAt > (p.maxAllowAgeMs ?? 3_600_000)) {
-      return refuse('REQUEST_TOO_OLD', 'the request was allowed too long ago; submit it again', { ownDecision: own });
+      return refuse('REQUEST_TOO_OLD', 'the request was allowed too long ago; submit it again', {
+        ownDecision: own,
+      });
     }
     return { ok: true, decision: own, quorum: null, ledgerEntry };
   }
   // §7 step 3: approvals, each verified and bound to this very request, intent and policy.
-  if (!Array.isArray(p.claim.approvals)) return refuse('MALFORMED_JOB', 'approvals must be a list', { ownDecision: own });
+  if (!Array.isArray(p.claim.approvals))
+    return refuse('MALFORMED_JOB', 'approvals must be a list', { ownDecision: own });
   if (p.now > own.approvals!.expiresAt) {
     return refuse(
       'APPROVALS_EXPIRED',
@@ -193,9 +218,12 @@ export function checkSignJob(p: CheckSignJobParameters): SignJobVerdict {
     submittedAt: r.submittedAt,
     now: p.now,
   });
-  if (quorum.status === 'rejected') return refuse('APPROVAL_REJECTED', quorum.explanation, { ownDecision: own, quorum });
-  if (quorum.status === 'expired') return refuse('APPROVALS_EXPIRED', quorum.explanation, { ownDecision: own, quorum });
-  if (quorum.status === 'pending') return refuse('APPROVALS_MISSING', quorum.explanation, { ownDecision: own, quorum });
+  if (quorum.status === 'rejected')
+    return refuse('APPROVAL_REJECTED', quorum.explanation, { ownDecision: own, quorum });
+  if (quorum.status === 'expired')
+    return refuse('APPROVALS_EXPIRED', quorum.explanation, { ownDecision: own, quorum });
+  if (quorum.status === 'pending')
+    return refuse('APPROVALS_MISSING', quorum.explanation, { ownDecision: own, quorum });
   return { ok: true, decision: own, quorum, ledgerEntry };
 }
 

@@ -138,7 +138,8 @@ export function stateProblems(
   }
   for (const rule of state.policy.rules) {
     const w = rule.when;
-    for (const u of w.initiator?.users ?? []) if (!users.has(u)) problems.push(`rule ${rule.id}: unknown user "${u}"`);
+    for (const u of w.initiator?.users ?? [])
+      if (!users.has(u)) problems.push(`rule ${rule.id}: unknown user "${u}"`);
     for (const g of w.initiator?.groups ?? [])
       if (!groups.has(g)) problems.push(`rule ${rule.id}: unknown group "${g}"`);
     for (const e of w.destination?.entries ?? [])
@@ -165,7 +166,9 @@ export function stateProblems(
   if (state.adminQuorum) {
     const admins = state.users.filter((u) => u.roles.includes('admin') && u.keys.length > 0).length;
     if (state.adminQuorum.threshold > admins) {
-      problems.push(`adminQuorum: threshold ${state.adminQuorum.threshold} exceeds the ${admins} admins with keys`);
+      problems.push(
+        `adminQuorum: threshold ${state.adminQuorum.threshold} exceeds the ${admins} admins with keys`,
+      );
     }
   }
   return problems;

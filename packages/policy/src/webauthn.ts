@@ -43,12 +43,14 @@ export function webAuthnProblem(p: VerifyWebAuthnParameters): string | null {
   const ad = p.authenticatorData;
   if (ad.length < 37) return 'authenticatorData is shorter than 37 bytes';
   // Step 15: rpIdHash.
-  if (!equalBytes(ad.subarray(0, 32), sha256(utf8ToBytes(p.key.rpId)))) return 'rpIdHash does not match the key rpId';
+  if (!equalBytes(ad.subarray(0, 32), sha256(utf8ToBytes(p.key.rpId))))
+    return 'rpIdHash does not match the key rpId';
   const flags = ad[32]!;
   // Step 16: user present.
   if ((flags & 0x01) === 0) return 'the user-present flag is not set';
   // Step 17: user verified, unless the key says otherwise.
-  if (p.key.requireUserVerification !== false && (flags & 0x04) === 0) return 'the user-verified flag is not set';
+  if (p.key.requireUserVerification !== false && (flags & 0x04) === 0)
+    return 'the user-verified flag is not set';
   // Steps 19-20: signature over authenticatorData ‖ sha256(clientDataJSON).
   const signed = new Uint8Array(ad.length + 32);
   signed.set(ad, 0);

@@ -2,19 +2,11 @@
 // request, intent and policy (no replay), roles, keys and time.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { ed25519 } from '@noble/curves/ed25519.js';
-import { p256 } from '@noble/curves/nist.js';
 import { sha256 } from '@noble/hashes/sha2.js';
-import { bytesToHex, utf8ToBytes } from '@noble/hashes/utils.js';
-import {
-  type ApprovalStatement,
-  approvalDigest,
-  base64url,
-  type SignedApproval,
-  type User,
-  verifyApproval,
-} from '../src/index.ts';
+import { utf8ToBytes } from '@noble/hashes/utils.js';
+import { type ApprovalStatement, verifyApproval } from '../src/index.ts';
 import { approve, T0, USERS } from './fixtures.ts';
+import { type AssertionOptions, passkeyUser, webauthnApproval } from './passkey.ts';
 
 const binding = {
   requestId: 'req-1',
@@ -31,10 +23,26 @@ describe('Ed25519 approvals', () => {
     assert.equal(v.ok, true);
   });
   const problems: [string, () => unknown, string, number?][] = [
-    ['replayed onto another request id', () => approve('carol', { ...binding, requestId: 'req-2' }), 'APPROVAL_MISMATCH'],
-    ['replayed onto another request digest', () => approve('carol', { ...binding, requestDigest: 'd'.repeat(64) }), 'APPROVAL_MISMATCH'],
-    ['bound to another intent', () => approve('carol', { ...binding, intentDigest: 'd'.repeat(64) }), 'APPROVAL_MISMATCH'],
-    ['bound to another policy (stale)', () => approve('carol', { ...binding, policyHash: 'd'.repeat(64) }), 'APPROVAL_MISMATCH'],
+    [
+      'replayed onto another request id',
+      () => approve('carol', { ...binding, requestId: 'req-2' }),
+      'APPROVAL_MISMATCH',
+    ],
+    [
+      'replayed onto another request digest',
+      () => approve('carol', { ...binding, requestDigest: 'd'.repeat(64) }),
+      'APPROVAL_MISMATCH',
+    ],
+    [
+      'bound to another intent',
+      () => approve('carol', { ...binding, intentDigest: 'd'.repeat(64) }),
+      'APPROVAL_MISMATCH',
+    ],
+    [
+      'bound to another policy (stale)',
+      () => approve('carol', { ...binding, policyHash: 'd'.repeat(64) }),
+      'APPROVAL_MISMATCH',
+    ],
     [
       'tampered: reject turned into approve',
       () => {
@@ -64,7 +72,11 @@ describe('Ed25519 approvals', () => {
     ['unknown key id', () => approve('carol', binding, { keyId: 'other' }), 'UNKNOWN_KEY'],
     ['expired', () => approve('carol', binding, { expiresAt: NOW - 1 }), 'APPROVAL_EXPIRED'],
     ['dated in the future', () => approve('carol', binding, { at: NOW + 1 }), 'APPROVAL_NOT_YET_VALID'],
-    ['malformed', () => ({ statement: { format: 'cairn.approval/v1' }, signature: { type: 'ed25519', signature: '00' } }), 'MALFORMED_APPROVAL'],
+    [
+      'malformed',
+      () => ({ statement: { format: 'cairn.approval/v1' }, signature: { type: 'ed25519', signature: '00' } }),
+      'MALFORMED_APPROVAL',
+    ],
     ['extra fields are refused', () => ({ ...approve('carol', binding), extra: 1 }), 'MALFORMED_APPROVAL'],
     ['not an object', () => 'approve', 'MALFORMED_APPROVAL'],
   ];
@@ -82,62 +94,8 @@ describe('Ed25519 approvals', () => {
   });
 });
 
-// --- WebAuthn: assertions built here exactly as a browser authenticator would ---------------
-const RP = 'console.cairn.example';
+// WebAuthn assertions are built in ./passkey.ts exactly as a browser authenticator would.
 const ORIGIN = 'https://console.cairn.example';
-const p256Secret = sha256(utf8ToBytes('passkey-p256'));
-const edSecret = sha256(utf8ToBytes('passkey-ed25519'));
-
-function passkeyUser(alg: 'ES256' | 'EdDSA', extra: Record<string, unknown> = {}): User {
-  const publicKey = alg === 'ES256' ? bytesToHex(p256.getPublicKey(p256Secret, false)) : bytesToHex(ed25519.getPublicKey(edSecret));
-  return {
-    id: 'pat',
-    roles: ['approver'],
-    keys: [{ id: 'pat-passkey', type: 'webauthn', alg, publicKey, rpId: RP, origins: [ORIGIN], ...extra }],
-  };
-}
-
-interface AssertionOptions {
-  alg?: 'ES256' | 'EdDSA';
-  type?: string;
-  challenge?: Uint8Array;
-  origin?: string;
-  rpId?: string;
-  flags?: number;
-  crossOrigin?: boolean;
-  highS?: boolean;
-  mutateSignature?: boolean;
-}
-
-function webauthnApproval(statement: ApprovalStatement, o: AssertionOptions = {}): SignedApproval {
-  const alg = o.alg ?? 'ES256';
-  const clientData = {
-    type: o.type ?? 'webauthn.get',
-    challenge: base64url(o.challenge ?? approvalDigest(statement)),
-    origin: o.origin ?? ORIGIN,
-    crossOrigin: o.crossOrigin ?? false,
-  };
-  const clientDataJSON = utf8ToBytes(JSON.stringify(clientData));
-  const authData = new Uint8Array(37);
-  authData.set(sha256(utf8ToBytes(o.rpId ?? RP)), 0);
-  authData[32] = o.flags ?? 0x05; // UP | UV
-  authData.set([0, 0, 0, 7], 33); // signCount
-  const signed = new Uint8Array([...authData, ...sha256(clientDataJSON)]);
-  let sig: Uint8Array;
-  if (alg === 'ES256') {
-    const compact = p256.sign(signed, p256Secret, { prehash: true, lowS: true });
-    let s = p256.Signature.fromBytes(compact);
-    if (o.highS) s = new p256.Signature(s.r, p256.Point.Fn.neg(s.s));
-    sig = s.toBytes('der');
-  } else {
-    sig = ed25519.sign(signed, edSecret);
-  }
-  if (o.mutateSignature) sig[sig.length - 1]! ^= 1;
-  return {
-    statement,
-    signature: { type: 'webauthn', authenticatorData: base64url(authData), clientDataJSON: base64url(clientDataJSON), signature: base64url(sig) },
-  };
-}
 
 const stmt: ApprovalStatement = {
   format: 'cairn.approval/v1',
@@ -152,23 +110,39 @@ const stmt: ApprovalStatement = {
 describe('WebAuthn (passkey) approvals', () => {
   for (const alg of ['ES256', 'EdDSA'] as const) {
     it(`a valid ${alg} assertion verifies`, () => {
-      const v = verifyApproval({ approval: webauthnApproval(stmt, { alg }), binding, context: { users: [passkeyUser(alg)] }, now: NOW });
+      const v = verifyApproval({
+        approval: webauthnApproval(stmt, { alg }),
+        binding,
+        context: { users: [passkeyUser(alg)] },
+        now: NOW,
+      });
       assert.equal(v.ok, true, v.ok ? '' : v.message);
     });
   }
   it('accepts a high-S ES256 signature (authenticators do not normalize)', () => {
-    const v = verifyApproval({ approval: webauthnApproval(stmt, { highS: true }), binding, context: { users: [passkeyUser('ES256')] }, now: NOW });
+    const v = verifyApproval({
+      approval: webauthnApproval(stmt, { highS: true }),
+      binding,
+      context: { users: [passkeyUser('ES256')] },
+      now: NOW,
+    });
     assert.equal(v.ok, true, v.ok ? '' : v.message);
   });
   it('accepts UP without UV when the key does not require user verification', () => {
     const users = [passkeyUser('ES256', { requireUserVerification: false })];
-    const v = verifyApproval({ approval: webauthnApproval(stmt, { flags: 0x01 }), binding, context: { users }, now: NOW });
+    const v = verifyApproval({
+      approval: webauthnApproval(stmt, { flags: 0x01 }),
+      binding,
+      context: { users },
+      now: NOW,
+    });
     assert.equal(v.ok, true);
   });
   const bad: [string, AssertionOptions, RegExp][] = [
     ['a registration (webauthn.create)', { type: 'webauthn.create' }, /webauthn.get/],
     ['a challenge of another statement', { challenge: sha256(utf8ToBytes('other')) }, /challenge/],
     ['another origin', { origin: 'https://evil.example' }, /origin/],
+    ['the console origin over plain http', { origin: ORIGIN.replace('https', 'http') }, /origin/],
     ['another relying party', { rpId: 'evil.example' }, /rpIdHash/],
     ['user not present', { flags: 0x04 }, /user-present/],
     ['user not verified', { flags: 0x01 }, /user-verified/],
@@ -178,7 +152,12 @@ describe('WebAuthn (passkey) approvals', () => {
   ];
   for (const [name, o, re] of bad) {
     it(`refuses ${name}`, () => {
-      const v = verifyApproval({ approval: webauthnApproval(stmt, o), binding, context: { users: [passkeyUser(o.alg ?? 'ES256')] }, now: NOW });
+      const v = verifyApproval({
+        approval: webauthnApproval(stmt, o),
+        binding,
+        context: { users: [passkeyUser(o.alg ?? 'ES256')] },
+        now: NOW,
+      });
       assert.equal(v.ok, false);
       if (!v.ok) {
         assert.equal(v.code, 'BAD_SIGNATURE');
@@ -189,11 +168,21 @@ describe('WebAuthn (passkey) approvals', () => {
   it('refuses a statement modified after the assertion', () => {
     const a = webauthnApproval(stmt);
     const tampered = { ...a, statement: { ...a.statement, expiresAt: a.statement.expiresAt + 1000 } };
-    const v = verifyApproval({ approval: tampered, binding, context: { users: [passkeyUser('ES256')] }, now: NOW });
+    const v = verifyApproval({
+      approval: tampered,
+      binding,
+      context: { users: [passkeyUser('ES256')] },
+      now: NOW,
+    });
     assert.equal(v.ok, false);
   });
   it('refuses an ES256 assertion checked against an EdDSA key and vice versa', () => {
-    const v = verifyApproval({ approval: webauthnApproval(stmt, { alg: 'ES256' }), binding, context: { users: [passkeyUser('EdDSA')] }, now: NOW });
+    const v = verifyApproval({
+      approval: webauthnApproval(stmt, { alg: 'ES256' }),
+      binding,
+      context: { users: [passkeyUser('EdDSA')] },
+      now: NOW,
+    });
     assert.equal(v.ok, false);
   });
   it('refuses an Ed25519 API-key signature for a passkey and malformed base64url', () => {

@@ -14,7 +14,12 @@ after(() => rmSync(tmp, { recursive: true, force: true }));
 async function cairn(...argv: string[]) {
   let stdout = '';
   let stderr = '';
-  const code = await main(argv, { stdout: (t) => (stdout += t), stderr: (t) => (stderr += t), env: {}, cwd: root });
+  const code = await main(argv, {
+    stdout: (t) => (stdout += t),
+    stderr: (t) => (stderr += t),
+    env: {},
+    cwd: root,
+  });
   return { code, stdout, stderr };
 }
 
@@ -37,7 +42,17 @@ describe('cairn policy', () => {
   });
   it('validate: schema errors, dangling references and unreachable rules', async () => {
     const bad = join(tmp, 'bad.json');
-    writeFileSync(bad, JSON.stringify({ format: 'cairn.policy/v1', version: 1, name: 'x', timezone: 'Mars/Olympus', pricing: { maxAgeSeconds: 60 }, rules: [{ id: 'a', when: { amount: { gt: '1.5' } }, action: { type: 'allow' } }] }));
+    writeFileSync(
+      bad,
+      JSON.stringify({
+        format: 'cairn.policy/v1',
+        version: 1,
+        name: 'x',
+        timezone: 'Mars/Olympus',
+        pricing: { maxAgeSeconds: 60 },
+        rules: [{ id: 'a', when: { amount: { gt: '1.5' } }, action: { type: 'allow' } }],
+      }),
+    );
     const r = await cairn('policy', 'validate', bad, '--json');
     assert.equal(r.code, 1);
     const j = JSON.parse(r.stdout);
@@ -45,10 +60,20 @@ describe('cairn policy', () => {
     assert.ok(j.problems.some((p: string) => /timezone/.test(p)));
     assert.ok(j.problems.some((p: string) => /rules\.0\.when\.amount\.gt/.test(p)));
     const dangling = join(tmp, 'dangling.json');
-    writeFileSync(dangling, JSON.stringify({ format: 'cairn.policy/v1', version: 1, name: 'x', timezone: 'UTC', pricing: { maxAgeSeconds: 60 }, rules: [
-      { id: 'stop', when: {}, action: { type: 'block', reason: 'all' } },
-      { id: 'q', when: { initiator: { groups: ['ghosts'] } }, action: { type: 'allow' } },
-    ] }));
+    writeFileSync(
+      dangling,
+      JSON.stringify({
+        format: 'cairn.policy/v1',
+        version: 1,
+        name: 'x',
+        timezone: 'UTC',
+        pricing: { maxAgeSeconds: 60 },
+        rules: [
+          { id: 'stop', when: {}, action: { type: 'block', reason: 'all' } },
+          { id: 'q', when: { initiator: { groups: ['ghosts'] } }, action: { type: 'allow' } },
+        ],
+      }),
+    );
     const d = await cairn('policy', 'validate', dangling, '--context', `${E}/context.json`);
     assert.equal(d.code, 1);
     assert.match(d.stdout, /unknown group "ghosts"/);
@@ -65,12 +90,27 @@ describe('cairn policy', () => {
     assert.match(g.stdout, /not valid JSON or YAML/);
   });
   it('test: the example scenarios pass', async () => {
-    const r = await cairn('policy', 'test', `${E}/policy-v1.json`, `${E}/scenarios.yaml`, '--context', `${E}/context.json`);
+    const r = await cairn(
+      'policy',
+      'test',
+      `${E}/policy-v1.json`,
+      `${E}/scenarios.yaml`,
+      '--context',
+      `${E}/context.json`,
+    );
     assert.equal(r.code, 0, r.stdout);
     assert.match(r.stdout, /18 passed, 0 failed/);
   });
   it('test: the same scenarios against the candidate v2 fail where the policy changed', async () => {
-    const r = await cairn('policy', 'test', `${E}/policy-v2.json`, `${E}/scenarios.yaml`, '--context', `${E}/context.json`, '--json');
+    const r = await cairn(
+      'policy',
+      'test',
+      `${E}/policy-v2.json`,
+      `${E}/scenarios.yaml`,
+      '--context',
+      `${E}/context.json`,
+      '--json',
+    );
     assert.equal(r.code, 1);
     const j = JSON.parse(r.stdout);
     const failed = j.results.filter((x: { pass: boolean }) => !x.pass).map((x: { name: string }) => x.name);
@@ -79,31 +119,90 @@ describe('cairn policy', () => {
   });
   it('test: invalid scenarios are reported with their path', async () => {
     const s = join(tmp, 'bad.yaml');
-    writeFileSync(s, 'scenarios:\n  - name: x\n    request: { amount: "1.5" }\n    expect: { outcome: allow }\n');
+    writeFileSync(
+      s,
+      'scenarios:\n  - name: x\n    request: { amount: "1.5" }\n    expect: { outcome: allow }\n',
+    );
     const r = await cairn('policy', 'test', `${E}/policy-v1.json`, s, '--context', `${E}/context.json`);
     assert.equal(r.code, 1);
     assert.match(r.stderr, /error\[INVALID_INPUT\]: INVALID_SCENARIOS: scenarios\[0\] \(x\)/);
   });
   it('diff: lists changed decisions, with --since and --json', async () => {
-    const args = ['policy', 'diff', '--from', `${E}/policy-v1.json`, '--to', `${E}/policy-v2.json`, '--history', `${E}/history.jsonl`, '--context', `${E}/context.json`, '--now', '2026-11-25T00:00:00Z'];
+    const args = [
+      'policy',
+      'diff',
+      '--from',
+      `${E}/policy-v1.json`,
+      '--to',
+      `${E}/policy-v2.json`,
+      '--history',
+      `${E}/history.jsonl`,
+      '--context',
+      `${E}/context.json`,
+      '--now',
+      '2026-11-25T00:00:00Z',
+    ];
     const all = await cairn(...args, '--json');
     assert.equal(all.code, 0, all.stderr);
     const j = JSON.parse(all.stdout);
     assert.equal(j.evaluated, 400);
     assert.ok(j.changed > 0);
     assert.equal(j.changed, j.changes.length);
-    assert.ok(j.changes.every((c: { from: { outcome: string; approvals: string | null }; to: { outcome: string; approvals: string | null } }) => c.from.outcome !== c.to.outcome || c.from.approvals !== c.to.approvals));
+    assert.ok(
+      j.changes.every(
+        (c: {
+          from: { outcome: string; approvals: string | null };
+          to: { outcome: string; approvals: string | null };
+        }) => c.from.outcome !== c.to.outcome || c.from.approvals !== c.to.approvals,
+      ),
+    );
     const recent = JSON.parse((await cairn(...args, '--since', '5d', '--json')).stdout);
     assert.ok(recent.evaluated < 400 && recent.evaluated > 0);
-    const same = JSON.parse((await cairn('policy', 'diff', '--from', `${E}/policy-v1.json`, '--to', `${E}/policy-v1.json`, '--history', `${E}/history.jsonl`, '--context', `${E}/context.json`, '--json')).stdout);
+    const same = JSON.parse(
+      (
+        await cairn(
+          'policy',
+          'diff',
+          '--from',
+          `${E}/policy-v1.json`,
+          '--to',
+          `${E}/policy-v1.json`,
+          '--history',
+          `${E}/history.jsonl`,
+          '--context',
+          `${E}/context.json`,
+          '--json',
+        )
+      ).stdout,
+    );
     assert.equal(same.changed, 0);
     const text = await cairn(...args);
     assert.match(text.stdout, /400 requests re-evaluated, \d+ decisions would change/);
   });
   it('diff: a version id needs the history store; bad durations are usage errors', async () => {
-    const v = await cairn('policy', 'diff', '--from', '3', '--to', `${E}/policy-v2.json`, '--history', `${E}/history.jsonl`);
+    const v = await cairn(
+      'policy',
+      'diff',
+      '--from',
+      '3',
+      '--to',
+      `${E}/policy-v2.json`,
+      '--history',
+      `${E}/history.jsonl`,
+    );
     assert.match(v.stderr, /error\[UNAVAILABLE\]/);
-    const d = await cairn('policy', 'diff', '--from', `${E}/policy-v1.json`, '--to', `${E}/policy-v2.json`, '--history', `${E}/history.jsonl`, '--since', 'a month');
+    const d = await cairn(
+      'policy',
+      'diff',
+      '--from',
+      `${E}/policy-v1.json`,
+      '--to',
+      `${E}/policy-v2.json`,
+      '--history',
+      `${E}/history.jsonl`,
+      '--since',
+      'a month',
+    );
     assert.equal(d.code, 1);
     assert.match(d.stderr, /not a duration/);
     const u = await cairn('policy', 'diff', '--to', `${E}/policy-v2.json`);

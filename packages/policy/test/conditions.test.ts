@@ -51,33 +51,69 @@ const cases: Case[] = [
   { name: 'initiator user not listed', when: { initiator: { users: ['alice'] } }, expect: 'block' },
   { name: 'initiator via group', when: { initiator: { groups: ['traders'] } }, expect: 'allow' },
   { name: 'initiator not in group', when: { initiator: { groups: ['finance'] } }, expect: 'block' },
-  { name: 'initiator unknown user, group', when: { initiator: { groups: ['traders'] } }, req: { initiator: 'mallory' }, expect: 'block' },
+  {
+    name: 'initiator unknown user, group',
+    when: { initiator: { groups: ['traders'] } },
+    req: { initiator: 'mallory' },
+    expect: 'block',
+  },
   // vault and wallet
   { name: 'vault tag', when: { vault: { tags: ['treasury'] } }, expect: 'allow' },
   { name: 'vault tag mismatch', when: { vault: { tags: ['trading'] } }, expect: 'block' },
   { name: 'vault id', when: { vault: { ids: ['vault-treasury'] } }, expect: 'allow' },
-  { name: 'vault id and tag both required', when: { vault: { ids: ['vault-treasury'], tags: ['trading'] } }, expect: 'block' },
+  {
+    name: 'vault id and tag both required',
+    when: { vault: { ids: ['vault-treasury'], tags: ['trading'] } },
+    expect: 'block',
+  },
   {
     name: 'vault tag prefix venue:*',
     when: { vault: { tags: ['venue:*'] } },
     req: { vault: { id: 'v', tags: ['trading', 'venue:sdx'] } },
     expect: 'allow',
   },
-  { name: 'vault tag prefix no match', when: { vault: { tags: ['venue:*'] } }, req: { vault: { id: 'v', tags: ['venue'] } }, expect: 'block' },
+  {
+    name: 'vault tag prefix no match',
+    when: { vault: { tags: ['venue:*'] } },
+    req: { vault: { id: 'v', tags: ['venue'] } },
+    expect: 'block',
+  },
   { name: 'wallet absent', when: { wallet: { tags: ['hot'] } }, expect: 'block' },
-  { name: 'wallet tag', when: { wallet: { tags: ['hot'] } }, req: { wallet: { id: 'w1', tags: ['hot'] } }, expect: 'allow' },
+  {
+    name: 'wallet tag',
+    when: { wallet: { tags: ['hot'] } },
+    req: { wallet: { id: 'w1', tags: ['hot'] } },
+    expect: 'allow',
+  },
   // chain, asset, kind
   { name: 'chain listed', when: { chains: ['eip155:1', 'eip155:10'] }, expect: 'allow' },
   { name: 'chain not listed', when: { chains: ['eip155:137'] }, expect: 'block' },
   { name: 'asset listed', when: { assets: [ETH.id] }, expect: 'allow' },
   { name: 'asset not listed', when: { assets: ['eip155:1/erc20:0xa0b8'] }, expect: 'block' },
-  { name: 'asset absent', when: { assets: [ETH.id] }, req: { asset: undefined, amount: 0n }, expect: 'block' },
+  {
+    name: 'asset absent',
+    when: { assets: [ETH.id] },
+    req: { asset: undefined, amount: 0n },
+    expect: 'block',
+  },
   { name: 'kind listed', when: { kinds: ['transfer'] }, expect: 'allow' },
-  { name: 'kind not listed', when: { kinds: ['typed_data', 'raw_message', 'contract_call', 'token_approval'] }, expect: 'block' },
+  {
+    name: 'kind not listed',
+    when: { kinds: ['typed_data', 'raw_message', 'contract_call', 'token_approval'] },
+    expect: 'block',
+  },
   { name: 'kind typed_data', when: { kinds: ['typed_data'] }, req: { kind: 'typed_data' }, expect: 'allow' },
   // destination
-  { name: 'destination whitelisted (case-insensitive EVM)', when: { destination: { type: 'whitelisted' } }, expect: 'allow' },
-  { name: 'destination one-time vs whitelisted', when: { destination: { type: 'one_time' } }, expect: 'block' },
+  {
+    name: 'destination whitelisted (case-insensitive EVM)',
+    when: { destination: { type: 'whitelisted' } },
+    expect: 'allow',
+  },
+  {
+    name: 'destination one-time vs whitelisted',
+    when: { destination: { type: 'one_time' } },
+    expect: 'block',
+  },
   {
     name: 'destination one-time',
     when: { destination: { type: 'one_time' } },
@@ -94,9 +130,24 @@ const cases: Case[] = [
   { name: 'destination other entry', when: { destination: { entries: ['cold-storage'] } }, expect: 'block' },
   { name: 'destination group', when: { destination: { groups: ['exchanges'] } }, expect: 'allow' },
   { name: 'destination other group', when: { destination: { groups: ['internal'] } }, expect: 'block' },
-  { name: 'destination on another chain is not whitelisted', when: { destination: { type: 'whitelisted' } }, req: { chain: 'eip155:10' }, expect: 'block' },
-  { name: 'no destination never matches', when: { destination: { type: 'any' } }, req: { destination: undefined }, expect: 'block' },
-  { name: 'no destination, one_time never matches', when: { destination: { type: 'one_time' } }, req: { destination: undefined }, expect: 'block' },
+  {
+    name: 'destination on another chain is not whitelisted',
+    when: { destination: { type: 'whitelisted' } },
+    req: { chain: 'eip155:10' },
+    expect: 'block',
+  },
+  {
+    name: 'no destination never matches',
+    when: { destination: { type: 'any' } },
+    req: { destination: undefined },
+    expect: 'block',
+  },
+  {
+    name: 'no destination, one_time never matches',
+    when: { destination: { type: 'one_time' } },
+    req: { destination: undefined },
+    expect: 'block',
+  },
   // amount (native units, BigInt)
   { name: 'amount lte equal', when: { amount: { lte: ONE_ETH.toString() } }, expect: 'allow' },
   { name: 'amount lt equal', when: { amount: { lt: ONE_ETH.toString() } }, expect: 'block' },
@@ -114,9 +165,24 @@ const cases: Case[] = [
   { name: 'usd lte equal', when: { amountUsd: { lte: '3000.5' } }, expect: 'allow' },
   { name: 'usd lt equal', when: { amountUsd: { lt: '3000.50' } }, expect: 'block' },
   { name: 'usd gt just under', when: { amountUsd: { gt: '3000.499999' } }, expect: 'allow' },
-  { name: 'usd price stale', when: { amountUsd: { lte: '1000000' } }, now: T0 + 300_001 - 60_000, expect: 'unavailable' },
-  { name: 'usd price exactly at max age', when: { amountUsd: { lte: '1000000' } }, now: T0 + 300_000 - 60_000, expect: 'allow' },
-  { name: 'usd price missing', when: { amountUsd: { lte: '1000000' } }, prices: parsePriceSnapshot({ prices: {} }), expect: 'unavailable' },
+  {
+    name: 'usd price stale',
+    when: { amountUsd: { lte: '1000000' } },
+    now: T0 + 300_001 - 60_000,
+    expect: 'unavailable',
+  },
+  {
+    name: 'usd price exactly at max age',
+    when: { amountUsd: { lte: '1000000' } },
+    now: T0 + 300_000 - 60_000,
+    expect: 'allow',
+  },
+  {
+    name: 'usd price missing',
+    when: { amountUsd: { lte: '1000000' } },
+    prices: parsePriceSnapshot({ prices: {} }),
+    expect: 'unavailable',
+  },
   {
     name: 'usd price from the future',
     when: { amountUsd: { lte: '1000000' } },
@@ -188,14 +254,54 @@ const cases: Case[] = [
     expect: 'allow',
   },
   // time windows (UTC unless said); 2026-11-25 is a Wednesday
-  { name: 'weekday listed', when: { time: { weekdays: ['wed'] } }, req: { submittedAt: at(0, 10) }, expect: 'allow' },
-  { name: 'weekday not listed', when: { time: { weekdays: ['sat', 'sun'] } }, req: { submittedAt: at(0, 10) }, expect: 'block' },
-  { name: 'window from inclusive', when: { time: { from: '09:00', to: '17:00' } }, req: { submittedAt: at(0, 9) }, expect: 'allow' },
-  { name: 'window to exclusive (cut-off)', when: { time: { from: '09:00', to: '17:00' } }, req: { submittedAt: at(0, 17) }, expect: 'block' },
-  { name: 'window just before cut-off', when: { time: { from: '09:00', to: '17:00' } }, req: { submittedAt: at(0, 16, 59) }, expect: 'allow' },
-  { name: 'window wraps midnight (late)', when: { time: { from: '22:00', to: '06:00' } }, req: { submittedAt: at(0, 23) }, expect: 'allow' },
-  { name: 'window wraps midnight (early)', when: { time: { from: '22:00', to: '06:00' } }, req: { submittedAt: at(1, 5, 59) }, expect: 'allow' },
-  { name: 'window wraps midnight (outside)', when: { time: { from: '22:00', to: '06:00' } }, req: { submittedAt: at(1, 6) }, expect: 'block' },
+  {
+    name: 'weekday listed',
+    when: { time: { weekdays: ['wed'] } },
+    req: { submittedAt: at(0, 10) },
+    expect: 'allow',
+  },
+  {
+    name: 'weekday not listed',
+    when: { time: { weekdays: ['sat', 'sun'] } },
+    req: { submittedAt: at(0, 10) },
+    expect: 'block',
+  },
+  {
+    name: 'window from inclusive',
+    when: { time: { from: '09:00', to: '17:00' } },
+    req: { submittedAt: at(0, 9) },
+    expect: 'allow',
+  },
+  {
+    name: 'window to exclusive (cut-off)',
+    when: { time: { from: '09:00', to: '17:00' } },
+    req: { submittedAt: at(0, 17) },
+    expect: 'block',
+  },
+  {
+    name: 'window just before cut-off',
+    when: { time: { from: '09:00', to: '17:00' } },
+    req: { submittedAt: at(0, 16, 59) },
+    expect: 'allow',
+  },
+  {
+    name: 'window wraps midnight (late)',
+    when: { time: { from: '22:00', to: '06:00' } },
+    req: { submittedAt: at(0, 23) },
+    expect: 'allow',
+  },
+  {
+    name: 'window wraps midnight (early)',
+    when: { time: { from: '22:00', to: '06:00' } },
+    req: { submittedAt: at(1, 5, 59) },
+    expect: 'allow',
+  },
+  {
+    name: 'window wraps midnight (outside)',
+    when: { time: { from: '22:00', to: '06:00' } },
+    req: { submittedAt: at(1, 6) },
+    expect: 'block',
+  },
   {
     name: 'time zone shifts the weekday',
     when: { time: { weekdays: ['tue'], timezone: 'America/New_York' } },
@@ -215,8 +321,16 @@ const cases: Case[] = [
     expect: 'allow',
   },
   // combination: all conditions must hold
-  { name: 'all conditions hold', when: { kinds: ['transfer'], chains: ['eip155:1'], initiator: { users: ['bob'] } }, expect: 'allow' },
-  { name: 'one condition fails', when: { kinds: ['transfer'], chains: ['eip155:1'], initiator: { users: ['carol'] } }, expect: 'block' },
+  {
+    name: 'all conditions hold',
+    when: { kinds: ['transfer'], chains: ['eip155:1'], initiator: { users: ['bob'] } },
+    expect: 'allow',
+  },
+  {
+    name: 'one condition fails',
+    when: { kinds: ['transfer'], chains: ['eip155:1'], initiator: { users: ['carol'] } },
+    expect: 'block',
+  },
   { name: 'empty when matches everything', when: {}, expect: 'allow' },
 ];
 
@@ -242,7 +356,13 @@ describe('conditions', () => {
 
 describe('actions', () => {
   const r = request();
-  const input = { request: r, intent: SAFE_INTENT, ledger: new MemoryLedger(), prices: PRICES, now: r.submittedAt };
+  const input = {
+    request: r,
+    intent: SAFE_INTENT,
+    ledger: new MemoryLedger(),
+    prices: PRICES,
+    now: r.submittedAt,
+  };
   it('allow', () => {
     const d = evaluate(compile([allow('a')]), input);
     assert.equal(d.outcome, 'allow');
@@ -288,7 +408,18 @@ describe('actions', () => {
   });
   it('initiatorMayApprove defaults to false', () => {
     const d = evaluate(
-      compile([{ id: 'q', when: {}, action: { type: 'require_approvals', mode: 'any', groups: [{ group: 'finance', threshold: 1 }], expiresInSeconds: 600 } }]),
+      compile([
+        {
+          id: 'q',
+          when: {},
+          action: {
+            type: 'require_approvals',
+            mode: 'any',
+            groups: [{ group: 'finance', threshold: 1 }],
+            expiresInSeconds: 600,
+          },
+        },
+      ]),
       input,
     );
     assert.equal(d.approvals?.initiatorMayApprove, false);
@@ -307,7 +438,10 @@ describe('actions', () => {
     assert.equal(d.ruleId, 'freeze');
   });
   it('explains fail-closed skips', () => {
-    const d = evaluate(compile([allow('a')]), { ...input, intent: { status: 'unavailable', riskLevel: 'unknown', findingIds: [] } });
+    const d = evaluate(compile([allow('a')]), {
+      ...input,
+      intent: { status: 'unavailable', riskLevel: 'unknown', findingIds: [] },
+    });
     assert.match(d.explanation, /skipped because the simulation was unavailable/);
   });
 });

@@ -14,7 +14,14 @@ import {
 } from '../src/index.ts';
 import { allow, CONTEXT, doc } from './fixtures.ts';
 
-const base = { format: 'cairn.policy/v1', version: 1, name: 'n', timezone: 'UTC', pricing: { maxAgeSeconds: 60 }, rules: [] };
+const base = {
+  format: 'cairn.policy/v1',
+  version: 1,
+  name: 'n',
+  timezone: 'UTC',
+  pricing: { maxAgeSeconds: 60 },
+  rules: [],
+};
 const examples = join(import.meta.dirname, '..', 'examples');
 
 function invalid(value: unknown): string[] {
@@ -33,20 +40,112 @@ describe('policy document', () => {
   });
   const bad: [string, unknown, RegExp][] = [
     ['unknown top-level key', { ...base, extra: 1 }, /Unrecognized key/],
-    ['unknown condition (typo)', { ...base, rules: [{ id: 'a', when: { amuont: { gt: '1' } }, action: { type: 'allow' } }] }, /Unrecognized key/],
-    ['float amount', { ...base, rules: [{ id: 'a', when: { amount: { gt: '1.5' } }, action: { type: 'allow' } }] }, /amount\.gt/],
-    ['number amount', { ...base, rules: [{ id: 'a', when: { amount: { gt: 1 } }, action: { type: 'allow' } }] }, /amount\.gt/],
-    ['USD with 7 decimals', { ...base, rules: [{ id: 'a', when: { amountUsd: { gt: '1.0000001' } }, action: { type: 'allow' } }] }, /amountUsd\.gt/],
-    ['empty bounds', { ...base, rules: [{ id: 'a', when: { amount: {} }, action: { type: 'allow' } }] }, /at least one/],
-    ['velocity count with a decimal', { ...base, rules: [{ id: 'a', when: { velocity: [{ scope: 'vault', metric: 'count', windowSeconds: 60, gt: '1.5' }] }, action: { type: 'allow' } }] }, /velocity\.0\.gt/],
-    ['velocity without bounds', { ...base, rules: [{ id: 'a', when: { velocity: [{ scope: 'vault', metric: 'count', windowSeconds: 60 }] }, action: { type: 'allow' } }] }, /at least one/],
+    [
+      'unknown condition (typo)',
+      { ...base, rules: [{ id: 'a', when: { amuont: { gt: '1' } }, action: { type: 'allow' } }] },
+      /Unrecognized key/,
+    ],
+    [
+      'float amount',
+      { ...base, rules: [{ id: 'a', when: { amount: { gt: '1.5' } }, action: { type: 'allow' } }] },
+      /amount\.gt/,
+    ],
+    [
+      'number amount',
+      { ...base, rules: [{ id: 'a', when: { amount: { gt: 1 } }, action: { type: 'allow' } }] },
+      /amount\.gt/,
+    ],
+    [
+      'USD with 7 decimals',
+      { ...base, rules: [{ id: 'a', when: { amountUsd: { gt: '1.0000001' } }, action: { type: 'allow' } }] },
+      /amountUsd\.gt/,
+    ],
+    [
+      'empty bounds',
+      { ...base, rules: [{ id: 'a', when: { amount: {} }, action: { type: 'allow' } }] },
+      /at least one/,
+    ],
+    [
+      'velocity count with a decimal',
+      {
+        ...base,
+        rules: [
+          {
+            id: 'a',
+            when: { velocity: [{ scope: 'vault', metric: 'count', windowSeconds: 60, gt: '1.5' }] },
+            action: { type: 'allow' },
+          },
+        ],
+      },
+      /velocity\.0\.gt/,
+    ],
+    [
+      'velocity without bounds',
+      {
+        ...base,
+        rules: [
+          {
+            id: 'a',
+            when: { velocity: [{ scope: 'vault', metric: 'count', windowSeconds: 60 }] },
+            action: { type: 'allow' },
+          },
+        ],
+      },
+      /at least one/,
+    ],
     ['duplicate rule ids', { ...base, rules: [allow('a'), allow('a')] }, /duplicate rule id/],
     ['bad time zone', { ...base, timezone: 'Mars/Olympus' }, /IANA/],
-    ['from without to', { ...base, rules: [{ id: 'a', when: { time: { from: '09:00' } }, action: { type: 'allow' } }] }, /both from and to/],
-    ['bad time', { ...base, rules: [{ id: 'a', when: { time: { from: '25:00', to: '26:00' } }, action: { type: 'allow' } }] }, /HH:MM/],
-    ['block without reason', { ...base, rules: [{ id: 'a', when: {}, action: { type: 'block' } }] }, /reason/],
-    ['approvals without groups', { ...base, rules: [{ id: 'a', when: {}, action: { type: 'require_approvals', mode: 'all', groups: [], expiresInSeconds: 600 } }] }, /groups/],
-    ['zero threshold', { ...base, rules: [{ id: 'a', when: {}, action: { type: 'require_approvals', mode: 'all', groups: [{ group: 'g', threshold: 0 }], expiresInSeconds: 600 } }] }, /threshold/],
+    [
+      'from without to',
+      { ...base, rules: [{ id: 'a', when: { time: { from: '09:00' } }, action: { type: 'allow' } }] },
+      /both from and to/,
+    ],
+    [
+      'bad time',
+      {
+        ...base,
+        rules: [{ id: 'a', when: { time: { from: '25:00', to: '26:00' } }, action: { type: 'allow' } }],
+      },
+      /HH:MM/,
+    ],
+    [
+      'block without reason',
+      { ...base, rules: [{ id: 'a', when: {}, action: { type: 'block' } }] },
+      /reason/,
+    ],
+    [
+      'approvals without groups',
+      {
+        ...base,
+        rules: [
+          {
+            id: 'a',
+            when: {},
+            action: { type: 'require_approvals', mode: 'all', groups: [], expiresInSeconds: 600 },
+          },
+        ],
+      },
+      /groups/,
+    ],
+    [
+      'zero threshold',
+      {
+        ...base,
+        rules: [
+          {
+            id: 'a',
+            when: {},
+            action: {
+              type: 'require_approvals',
+              mode: 'all',
+              groups: [{ group: 'g', threshold: 0 }],
+              expiresInSeconds: 600,
+            },
+          },
+        ],
+      },
+      /threshold/,
+    ],
     ['unknown action', { ...base, rules: [{ id: 'a', when: {}, action: { type: 'maybe' } }] }, /type/],
     ['id with spaces', { ...base, rules: [allow('a b')] }, /ids are/],
     ['wrong format', { ...base, format: 'cairn.policy/v2' }, /format/],
@@ -54,14 +153,33 @@ describe('policy document', () => {
   for (const [name, value, re] of bad) {
     it(`rejects ${name}`, () => {
       const details = invalid(value);
-      assert.ok(details.some((d) => re.test(d)), details.join('\n'));
+      assert.ok(
+        details.some((d) => re.test(d)),
+        details.join('\n'),
+      );
     });
   }
   it('hashes canonically: key order does not matter, content does', () => {
     const a = doc([allow('x', { kinds: ['transfer'], chains: ['eip155:1'] })]);
-    const b = parsePolicyDocument(JSON.parse(JSON.stringify({ rules: [{ action: { type: 'allow' }, when: { chains: ['eip155:1'], kinds: ['transfer'] }, id: 'x' }], pricing: { maxAgeSeconds: 300 }, timezone: 'UTC', name: 'test', version: 1, format: 'cairn.policy/v1' })));
+    const b = parsePolicyDocument(
+      JSON.parse(
+        JSON.stringify({
+          rules: [
+            { action: { type: 'allow' }, when: { chains: ['eip155:1'], kinds: ['transfer'] }, id: 'x' },
+          ],
+          pricing: { maxAgeSeconds: 300 },
+          timezone: 'UTC',
+          name: 'test',
+          version: 1,
+          format: 'cairn.policy/v1',
+        }),
+      ),
+    );
     assert.equal(documentHash(a, CONTEXT), documentHash(b, CONTEXT));
-    assert.notEqual(documentHash(a, CONTEXT), documentHash(doc([allow('x', { kinds: ['transfer'], chains: ['eip155:10'] })]), CONTEXT));
+    assert.notEqual(
+      documentHash(a, CONTEXT),
+      documentHash(doc([allow('x', { kinds: ['transfer'], chains: ['eip155:10'] })]), CONTEXT),
+    );
     assert.notEqual(documentHash(a, CONTEXT), documentHash(a));
   });
   it('the published JSON Schema is up to date (regenerate: node packages/policy/scripts/write-schema.ts)', () => {
@@ -78,7 +196,15 @@ describe('policy document', () => {
 
 describe('requests and example files', () => {
   it('requests accept ISO instants and reject floats and unknown keys', () => {
-    const r = parsePolicyRequest({ id: 'r', kind: 'transfer', initiator: 'a', vault: { id: 'v', tags: [] }, chain: 'eip155:1', amount: '10', submittedAt: '2026-11-23T12:00:00.250+01:00' });
+    const r = parsePolicyRequest({
+      id: 'r',
+      kind: 'transfer',
+      initiator: 'a',
+      vault: { id: 'v', tags: [] },
+      chain: 'eip155:1',
+      amount: '10',
+      submittedAt: '2026-11-23T12:00:00.250+01:00',
+    });
     assert.equal(r.submittedAt, Date.UTC(2026, 10, 23, 11, 0, 0, 250));
     assert.equal(r.amount, 10n);
     assert.throws(() => parsePolicyRequest({ ...r, amount: 1.5 }), /INVALID_REQUEST|amount/);

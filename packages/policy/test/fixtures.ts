@@ -59,8 +59,18 @@ export const CONTEXT: PolicyContext = {
     { id: 'admins', members: ['frank', 'grace', 'heidi'] },
   ],
   addressBook: [
-    { id: 'binance-hot', chain: 'eip155:1', address: '0xAbCdEf0000000000000000000000000000000001', groups: ['exchanges'] },
-    { id: 'cold-storage', chain: 'eip155:1', address: '0x00000000000000000000000000000000000000c0', groups: ['internal'] },
+    {
+      id: 'binance-hot',
+      chain: 'eip155:1',
+      address: '0xAbCdEf0000000000000000000000000000000001',
+      groups: ['exchanges'],
+    },
+    {
+      id: 'cold-storage',
+      chain: 'eip155:1',
+      address: '0x00000000000000000000000000000000000000c0',
+      groups: ['internal'],
+    },
   ],
 };
 
@@ -122,7 +132,11 @@ export function genesis(policy: PolicyDocument, threshold = 2): GovernedState {
 }
 
 export function adminSign(digest: Uint8Array, admins: string[]): AdminSignature[] {
-  return admins.map((a) => ({ adminId: a, keyId: `${a}-key`, signature: signEd25519(digest, secretKeyOf(a)) }));
+  return admins.map((a) => ({
+    adminId: a,
+    keyId: `${a}-key`,
+    signature: signEd25519(digest, secretKeyOf(a)),
+  }));
 }
 
 export function signGenesis(state: GovernedState, admins: string[]) {

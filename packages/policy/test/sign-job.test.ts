@@ -16,10 +16,26 @@ import {
   type SignJobVerdict,
   verifyGenesis,
 } from '../src/index.ts';
-import { approve, change, doc, ETH, genesis, ONE_ETH, request, SAFE_INTENT, signChange, signGenesis, T0 } from './fixtures.ts';
+import {
+  approve,
+  change,
+  doc,
+  ETH,
+  genesis,
+  ONE_ETH,
+  request,
+  SAFE_INTENT,
+  signChange,
+  signGenesis,
+  T0,
+} from './fixtures.ts';
 
 const policy = doc([
-  { id: 'block-risky', when: { intent: { minRiskLevel: 'high' } }, action: { type: 'block', reason: 'high risk' } },
+  {
+    id: 'block-risky',
+    when: { intent: { minRiskLevel: 'high' } },
+    action: { type: 'block', reason: 'high risk' },
+  },
   {
     id: 'large',
     when: { amount: { gt: (10n * ONE_ETH).toString() } },
@@ -33,25 +49,59 @@ const policy = doc([
       expiresInSeconds: 3600,
     },
   },
-  { id: 'small', when: { amount: { lte: (10n * ONE_ETH).toString() }, velocity: [{ scope: 'vault', metric: 'count', windowSeconds: 3600, lte: '3' }] }, action: { type: 'allow' } },
+  {
+    id: 'small',
+    when: {
+      amount: { lte: (10n * ONE_ETH).toString() },
+      velocity: [{ scope: 'vault', metric: 'count', windowSeconds: 3600, lte: '3' }],
+    },
+    action: { type: 'allow' },
+  },
 ]);
 const g = genesis(policy);
 const prices = parsePriceSnapshot({ prices: { [ETH.id]: { usd: '3000', at: T0 } } });
 
 function node() {
-  return { states: new GovernanceHistory(verifyGenesis(signGenesis(g, ['frank', 'grace']))), ledger: new MemoryLedger() };
+  return {
+    states: new GovernanceHistory(verifyGenesis(signGenesis(g, ['frank', 'grace']))),
+    ledger: new MemoryLedger(),
+  };
 }
 
 /** What an honest coordinator computes and relays. */
 function honestJob(r: PolicyRequest) {
   const compiled = compileState(g);
-  const decision = evaluate(compiled, { request: r, intent: SAFE_INTENT, ledger: new MemoryLedger(), prices, now: r.submittedAt });
-  const binding = { requestId: r.id, requestDigest: requestDigest(r), intentDigest: intentDigest(SAFE_INTENT), policyHash: compiled.policyHash };
+  const decision = evaluate(compiled, {
+    request: r,
+    intent: SAFE_INTENT,
+    ledger: new MemoryLedger(),
+    prices,
+    now: r.submittedAt,
+  });
+  const binding = {
+    requestId: r.id,
+    requestDigest: requestDigest(r),
+    intentDigest: intentDigest(SAFE_INTENT),
+    policyHash: compiled.policyHash,
+  };
   return { decision, binding, policyHash: compiled.policyHash };
 }
 
-function check(n: ReturnType<typeof node>, r: PolicyRequest, claim: { policyHash: string; decision: unknown; approvals: unknown[] }, now = T0 + 5000): SignJobVerdict {
-  return checkSignJob({ states: n.states, ledger: n.ledger, request: r, intent: SAFE_INTENT, prices, claim, now });
+function check(
+  n: ReturnType<typeof node>,
+  r: PolicyRequest,
+  claim: { policyHash: string; decision: unknown; approvals: unknown[] },
+  now = T0 + 5000,
+): SignJobVerdict {
+  return checkSignJob({
+    states: n.states,
+    ledger: n.ledger,
+    request: r,
+    intent: SAFE_INTENT,
+    prices,
+    claim,
+    now,
+  });
 }
 
 const nodes = [node(), node(), node()];
@@ -83,22 +133,42 @@ describe('sign jobs', () => {
   it('a forged allow is refused by every node', () => {
     const { decision, policyHash } = honestJob(large);
     assert.equal(decision.outcome, 'require_approvals');
-    const forged: Decision = { ...decision, outcome: 'allow', code: 'RULE_ALLOW', approvals: null, ruleId: 'small', ruleIndex: 2 };
+    const forged: Decision = {
+      ...decision,
+      outcome: 'allow',
+      code: 'RULE_ALLOW',
+      approvals: null,
+      ruleId: 'small',
+      ruleIndex: 2,
+    };
     const vs = everyNode(large, { policyHash, decision: forged, approvals: [] });
     refusedWith(vs, 'DECISION_MISMATCH');
     assert.ok(!vs[0]!.ok && vs[0]!.refusal.ownDecision?.outcome === 'require_approvals');
   });
   it('an allow claimed by a rule id that does not exist is refused', () => {
     const { decision, policyHash } = honestJob(small);
-    refusedWith(everyNode(small, { policyHash, decision: { ...decision, ruleId: 'vip' }, approvals: [] }), 'DECISION_MISMATCH');
+    refusedWith(
+      everyNode(small, { policyHash, decision: { ...decision, ruleId: 'vip' }, approvals: [] }),
+      'DECISION_MISMATCH',
+    );
   });
   it('a malformed claimed decision is refused', () => {
     const { policyHash } = honestJob(small);
-    refusedWith(everyNode(small, { policyHash, decision: { outcome: 'allow' }, approvals: [] }), 'MALFORMED_JOB');
+    refusedWith(
+      everyNode(small, { policyHash, decision: { outcome: 'allow' }, approvals: [] }),
+      'MALFORMED_JOB',
+    );
   });
   it('a missing approval is refused', () => {
     const { decision, binding, policyHash } = honestJob(large);
-    refusedWith(everyNode(large, { policyHash, decision, approvals: [approve('carol', binding), approve('erin', binding)] }), 'APPROVALS_MISSING');
+    refusedWith(
+      everyNode(large, {
+        policyHash,
+        decision,
+        approvals: [approve('carol', binding), approve('erin', binding)],
+      }),
+      'APPROVALS_MISSING',
+    );
   });
   it('the full quorum is accepted', () => {
     const { decision, binding, policyHash } = honestJob(large);
@@ -126,7 +196,11 @@ describe('sign jobs', () => {
   });
   it('a rejection ends the request', () => {
     const { decision, binding, policyHash } = honestJob(large);
-    const approvals = [approve('carol', binding), approve('dave', binding), approve('erin', binding, { decision: 'reject' })];
+    const approvals = [
+      approve('carol', binding),
+      approve('dave', binding),
+      approve('erin', binding, { decision: 'reject' }),
+    ];
     refusedWith(everyNode(large, { policyHash, decision, approvals }), 'APPROVAL_REJECTED');
   });
   it('approvals after the expiry are refused', () => {
@@ -137,14 +211,36 @@ describe('sign jobs', () => {
   it('a blocked request is refused even when the claim agrees', () => {
     const r = request({ id: 'risky' });
     const compiled = compileState(g);
-    const risky = { status: 'simulated' as const, riskLevel: 'critical' as const, findingIds: ['proxy-upgrade'] };
-    const decision = evaluate(compiled, { request: r, intent: risky, ledger: new MemoryLedger(), prices, now: r.submittedAt });
-    const v = checkSignJob({ states: nodes[0]!.states, ledger: nodes[0]!.ledger, request: r, intent: risky, prices, claim: { policyHash: compiled.policyHash, decision, approvals: [] }, now: T0 + 1 });
+    const risky = {
+      status: 'simulated' as const,
+      riskLevel: 'critical' as const,
+      findingIds: ['proxy-upgrade'],
+    };
+    const decision = evaluate(compiled, {
+      request: r,
+      intent: risky,
+      ledger: new MemoryLedger(),
+      prices,
+      now: r.submittedAt,
+    });
+    const v = checkSignJob({
+      states: nodes[0]!.states,
+      ledger: nodes[0]!.ledger,
+      request: r,
+      intent: risky,
+      prices,
+      claim: { policyHash: compiled.policyHash, decision, approvals: [] },
+      now: T0 + 1,
+    });
     assert.ok(!v.ok && v.refusal.code === 'BLOCKED' && /high risk/.test(v.refusal.message));
   });
   it('a stale policy is refused after a governed change', () => {
     const n = node();
-    const c = change(g, [{ op: 'set_policy', policy: { ...policy, version: 2, rules: policy.rules.slice(0, 2) } }], { activatesAt: T0 + 1000 });
+    const c = change(
+      g,
+      [{ op: 'set_policy', policy: { ...policy, version: 2, rules: policy.rules.slice(0, 2) } }],
+      { activatesAt: T0 + 1000 },
+    );
     n.states.apply(signChange(c, ['frank', 'grace']), T0);
     const r = request({ id: 'after-change', submittedAt: T0 + 2000 });
     const { decision, policyHash } = honestJob(r); // decided under the old policy
@@ -153,7 +249,10 @@ describe('sign jobs', () => {
     // a request submitted before activation is still evaluated under the old state
     const before = request({ id: 'before-change', submittedAt: T0 + 999 });
     const h = honestJob(before);
-    assert.equal(check(n, before, { policyHash: h.policyHash, decision: h.decision, approvals: [] }, T0 + 3000).ok, true);
+    assert.equal(
+      check(n, before, { policyHash: h.policyHash, decision: h.decision, approvals: [] }, T0 + 3000).ok,
+      true,
+    );
   });
   it('a node uses its own velocity ledger', () => {
     const n = node();
@@ -177,6 +276,47 @@ describe('sign jobs', () => {
   });
 });
 
+describe('sign jobs with passkey approvals', () => {
+  it('WebAuthn (ES256) approvals count toward the quorum; a passkey approval for another request does not', () => {
+    const state = genesis(policy);
+    state.users.push(passkeyUser('ES256', {}, 'pat'));
+    state.groups.find((x) => x.id === 'security')!.members.push('pat');
+    const n = { states: new GovernanceHistory(verifyGenesis(signGenesis(state, ['frank', 'grace']))), ledger: new MemoryLedger() };
+    const compiled = compileState(state);
+    const r = request({ id: 'passkey-1', amount: 50n * ONE_ETH });
+    const decision = evaluate(compiled, { request: r, intent: SAFE_INTENT, ledger: new MemoryLedger(), prices, now: r.submittedAt });
+    const binding = { requestId: r.id, requestDigest: requestDigest(r), intentDigest: intentDigest(SAFE_INTENT), policyHash: compiled.policyHash };
+    const statement = (b: typeof binding) => ({
+      format: 'cairn.approval/v1' as const,
+      ...b,
+      decision: 'approve' as const,
+      approverId: 'pat',
+      keyId: 'pat-passkey',
+      at: T0 + 1000,
+      expiresAt: T0 + 3_600_000,
+    });
+    const claim = (patApproval: unknown) => ({
+      policyHash: compiled.policyHash,
+      decision,
+      approvals: [approve('carol', binding), approve('dave', binding), patApproval],
+    });
+    const ok = checkSignJob({ states: n.states, ledger: n.ledger, request: r, intent: SAFE_INTENT, prices, claim: claim(webauthnApproval(statement(binding))), now: T0 + 5000 });
+    assert.equal(ok.ok, true, ok.ok ? '' : ok.refusal.message);
+    const other = { ...binding, requestId: 'passkey-2' };
+    const replay = checkSignJob({ states: n.states, ledger: n.ledger, request: r, intent: SAFE_INTENT, prices, claim: claim(webauthnApproval(statement(other))), now: T0 + 5000 });
+    assert.ok(!replay.ok && replay.refusal.code === 'APPROVAL_INVALID');
+  });
+});
+
 function honestLedgerEntry(i: number) {
-  return { requestId: `old-${i}`, at: T0 - 1000 * (i + 1), vaultId: 'vault-treasury', initiator: 'bob', destination: null, asset: null, amount: 0n, usdMicros: 0n };
+  return {
+    requestId: `old-${i}`,
+    at: T0 - 1000 * (i + 1),
+    vaultId: 'vault-treasury',
+    initiator: 'bob',
+    destination: null,
+    asset: null,
+    amount: 0n,
+    usdMicros: 0n,
+  };
 }

@@ -34,17 +34,33 @@ function entry(i: number, at: number, over: Partial<LedgerEntry> = {}): LedgerEn
 }
 
 /** Does a block rule with this velocity condition fire for a 1 ETH request at `now`? */
-function fires(v: VelocityCondition, ledger: VelocityLedger, now = T0, prices = parsePriceSnapshot({ prices: { [ETH.id]: { usd: '3000', at: now } } })) {
+function fires(
+  v: VelocityCondition,
+  ledger: VelocityLedger,
+  now = T0,
+  prices = parsePriceSnapshot({ prices: { [ETH.id]: { usd: '3000', at: now } } }),
+) {
   const policy = compile([
     { id: 'limit', when: { velocity: [v] }, action: { type: 'block', reason: 'velocity' } },
     { id: 'ok', when: {}, action: { type: 'allow' } },
   ]);
-  const d = evaluate(policy, { request: request({ submittedAt: now }), intent: SAFE_INTENT, ledger, prices, now });
+  const d = evaluate(policy, {
+    request: request({ submittedAt: now }),
+    intent: SAFE_INTENT,
+    ledger,
+    prices,
+    now,
+  });
   return d.ruleId === 'limit' ? (d.code === 'FACTS_UNAVAILABLE' ? 'unavailable' : 'fires') : 'passes';
 }
 
 describe('velocity window boundaries: (now - w, now]', () => {
-  const count = (n: number): VelocityCondition => ({ scope: 'vault', metric: 'count', windowSeconds: W, gt: String(n) });
+  const count = (n: number): VelocityCondition => ({
+    scope: 'vault',
+    metric: 'count',
+    windowSeconds: W,
+    gt: String(n),
+  });
   const cases: [string, number, 'fires' | 'passes'][] = [
     ['entry exactly w old is outside', T0 - W * 1000, 'passes'],
     ['entry 1 ms younger than w is inside', T0 - W * 1000 + 1, 'fires'],
@@ -68,20 +84,44 @@ describe('velocity thresholds: just under, equal, just over', () => {
     ['count gt equal', { scope: 'vault', metric: 'count', windowSeconds: W, gt: '4' }, 'passes'],
     ['count gte equal', { scope: 'vault', metric: 'count', windowSeconds: W, gte: '4' }, 'fires'],
     ['count gte just over', { scope: 'vault', metric: 'count', windowSeconds: W, gte: '5' }, 'passes'],
-    ['amount gt just under', { scope: 'vault', metric: 'amount', windowSeconds: W, gt: (4n * ONE_ETH - 1n).toString() }, 'fires'],
-    ['amount gt equal', { scope: 'vault', metric: 'amount', windowSeconds: W, gt: (4n * ONE_ETH).toString() }, 'passes'],
-    ['amount gte equal', { scope: 'vault', metric: 'amount', windowSeconds: W, gte: (4n * ONE_ETH).toString() }, 'fires'],
+    [
+      'amount gt just under',
+      { scope: 'vault', metric: 'amount', windowSeconds: W, gt: (4n * ONE_ETH - 1n).toString() },
+      'fires',
+    ],
+    [
+      'amount gt equal',
+      { scope: 'vault', metric: 'amount', windowSeconds: W, gt: (4n * ONE_ETH).toString() },
+      'passes',
+    ],
+    [
+      'amount gte equal',
+      { scope: 'vault', metric: 'amount', windowSeconds: W, gte: (4n * ONE_ETH).toString() },
+      'fires',
+    ],
     ['usd gt just under', { scope: 'vault', metric: 'usd', windowSeconds: W, gt: '11999.999999' }, 'fires'],
     ['usd gt equal', { scope: 'vault', metric: 'usd', windowSeconds: W, gt: '12000' }, 'passes'],
     ['usd gt just over', { scope: 'vault', metric: 'usd', windowSeconds: W, gt: '12000.000001' }, 'passes'],
     ['usd gte equal', { scope: 'vault', metric: 'usd', windowSeconds: W, gte: '12000' }, 'fires'],
     ['count lt (minimum activity)', { scope: 'vault', metric: 'count', windowSeconds: W, lt: '5' }, 'fires'],
-    ['excluding the current request', { scope: 'vault', metric: 'count', windowSeconds: W, gt: '3', includeCurrent: false }, 'passes'],
-    ['excluding the current request, gte', { scope: 'vault', metric: 'count', windowSeconds: W, gte: '3', includeCurrent: false }, 'fires'],
+    [
+      'excluding the current request',
+      { scope: 'vault', metric: 'count', windowSeconds: W, gt: '3', includeCurrent: false },
+      'passes',
+    ],
+    [
+      'excluding the current request, gte',
+      { scope: 'vault', metric: 'count', windowSeconds: W, gte: '3', includeCurrent: false },
+      'fires',
+    ],
     ['per initiator', { scope: 'initiator', metric: 'count', windowSeconds: W, gt: '3' }, 'fires'],
     ['per destination', { scope: 'destination', metric: 'count', windowSeconds: W, gt: '3' }, 'fires'],
     ['shorter window sees fewer', { scope: 'vault', metric: 'count', windowSeconds: 120, gt: '2' }, 'passes'],
-    ['shorter window, equal boundary entry excluded', { scope: 'vault', metric: 'count', windowSeconds: 120, gt: '1' }, 'fires'],
+    [
+      'shorter window, equal boundary entry excluded',
+      { scope: 'vault', metric: 'count', windowSeconds: 120, gt: '1' },
+      'fires',
+    ],
   ];
   for (const [name, v, want] of table) {
     it(name, () => assert.equal(fires(v, ledger), want));
@@ -93,34 +133,71 @@ describe('velocity keys, assets and fail-closed sums', () => {
     const ledger = new MemoryLedger([
       entry(0, T0 - 1000, { vaultId: 'other' }),
       entry(1, T0 - 1000, { initiator: 'alice' }),
-      entry(2, T0 - 1000, { destination: destinationKey('eip155:1', '0x2222222222222222222222222222222222222222') }),
+      entry(2, T0 - 1000, {
+        destination: destinationKey('eip155:1', '0x2222222222222222222222222222222222222222'),
+      }),
     ]);
     assert.equal(fires({ scope: 'vault', metric: 'count', windowSeconds: W, gt: '2' }, ledger), 'fires');
     assert.equal(fires({ scope: 'vault', metric: 'count', windowSeconds: W, gt: '3' }, ledger), 'passes');
     assert.equal(fires({ scope: 'initiator', metric: 'count', windowSeconds: W, gt: '2' }, ledger), 'fires');
-    assert.equal(fires({ scope: 'destination', metric: 'count', windowSeconds: W, gt: '2' }, ledger), 'fires');
-    assert.equal(fires({ scope: 'destination', metric: 'count', windowSeconds: W, gt: '3' }, ledger), 'passes');
+    assert.equal(
+      fires({ scope: 'destination', metric: 'count', windowSeconds: W, gt: '2' }, ledger),
+      'fires',
+    );
+    assert.equal(
+      fires({ scope: 'destination', metric: 'count', windowSeconds: W, gt: '3' }, ledger),
+      'passes',
+    );
   });
   it('destination keys are case-insensitive for EVM addresses', () => {
-    const ledger = new MemoryLedger([entry(0, T0 - 1000, { destination: destinationKey('eip155:1', DEST.toUpperCase().replace('0X', '0x')) })]);
-    assert.equal(fires({ scope: 'destination', metric: 'count', windowSeconds: W, gt: '1' }, ledger), 'fires');
+    const ledger = new MemoryLedger([
+      entry(0, T0 - 1000, {
+        destination: destinationKey('eip155:1', DEST.toUpperCase().replace('0X', '0x')),
+      }),
+    ]);
+    assert.equal(
+      fires({ scope: 'destination', metric: 'count', windowSeconds: W, gt: '1' }, ledger),
+      'fires',
+    );
   });
   it('native amounts only sum the same asset', () => {
-    const ledger = new MemoryLedger([entry(0, T0 - 1000, { asset: assetKey('eip155:1', 'usdc'), amount: 10n ** 30n })]);
-    assert.equal(fires({ scope: 'vault', metric: 'amount', windowSeconds: W, gt: ONE_ETH.toString() }, ledger), 'passes');
+    const ledger = new MemoryLedger([
+      entry(0, T0 - 1000, { asset: assetKey('eip155:1', 'usdc'), amount: 10n ** 30n }),
+    ]);
+    assert.equal(
+      fires({ scope: 'vault', metric: 'amount', windowSeconds: W, gt: ONE_ETH.toString() }, ledger),
+      'passes',
+    );
     assert.equal(fires({ scope: 'vault', metric: 'count', windowSeconds: W, gt: '1' }, ledger), 'fires');
   });
   it('an unpriced entry in the window makes a USD sum unknown: fail closed', () => {
     const ledger = new MemoryLedger([entry(0, T0 - 1000, { usdMicros: null })]);
-    assert.equal(fires({ scope: 'vault', metric: 'usd', windowSeconds: W, gt: '1000000' }, ledger), 'unavailable');
+    assert.equal(
+      fires({ scope: 'vault', metric: 'usd', windowSeconds: W, gt: '1000000' }, ledger),
+      'unavailable',
+    );
     // ... but not once it has left the window
-    assert.equal(fires({ scope: 'vault', metric: 'usd', windowSeconds: W, gt: '1000000' }, ledger, T0 + W * 1000), 'passes');
+    assert.equal(
+      fires({ scope: 'vault', metric: 'usd', windowSeconds: W, gt: '1000000' }, ledger, T0 + W * 1000),
+      'passes',
+    );
   });
   it('a missing current price makes a USD sum unknown, unless the current request is excluded', () => {
     const ledger = new MemoryLedger([entry(0, T0 - 1000)]);
     const none = parsePriceSnapshot({ prices: {} });
-    assert.equal(fires({ scope: 'vault', metric: 'usd', windowSeconds: W, gt: '1' }, ledger, T0, none), 'unavailable');
-    assert.equal(fires({ scope: 'vault', metric: 'usd', windowSeconds: W, gt: '1', includeCurrent: false }, ledger, T0, none), 'fires');
+    assert.equal(
+      fires({ scope: 'vault', metric: 'usd', windowSeconds: W, gt: '1' }, ledger, T0, none),
+      'unavailable',
+    );
+    assert.equal(
+      fires(
+        { scope: 'vault', metric: 'usd', windowSeconds: W, gt: '1', includeCurrent: false },
+        ledger,
+        T0,
+        none,
+      ),
+      'fires',
+    );
   });
   it('the request being evaluated is never counted twice', () => {
     const ledger = new MemoryLedger([entry(0, T0 - 1000, { requestId: 'req-1' })]);
@@ -147,7 +224,10 @@ describe('rolling window', () => {
 describe('ledgers', () => {
   it('out-of-order inserts give the same totals as ordered inserts', () => {
     const entries = Array.from({ length: 200 }, (_, i) =>
-      entry(i, T0 - ((i * 7919) % 5000) * 1000, { amount: BigInt(i + 1), usdMicros: i % 17 === 0 ? null : BigInt(i) }),
+      entry(i, T0 - ((i * 7919) % 5000) * 1000, {
+        amount: BigInt(i + 1),
+        usdMicros: i % 17 === 0 ? null : BigInt(i),
+      }),
     );
     const a = new MemoryLedger([...entries].sort((x, y) => x.at - y.at));
     const b = new MemoryLedger(entries);
@@ -157,12 +237,20 @@ describe('ledgers', () => {
       [T0 - 3_333_000, T0 - 3_000],
     ] as const) {
       for (const scope of ['vault', 'initiator', 'destination'] as const) {
-        const key = scope === 'vault' ? 'vault-treasury' : scope === 'initiator' ? 'bob' : destinationKey('eip155:1', DEST);
+        const key =
+          scope === 'vault'
+            ? 'vault-treasury'
+            : scope === 'initiator'
+              ? 'bob'
+              : destinationKey('eip155:1', DEST);
         const q = { scope, key, after, upTo };
         assert.deepEqual(a.totals(q), b.totals(q));
         const brute = entries.filter((e) => e.at > after && e.at <= upTo);
         assert.equal(b.totals(q).count, brute.length);
-        assert.equal(b.totals(q).amount, brute.reduce((s, e) => s + e.amount, 0n));
+        assert.equal(
+          b.totals(q).amount,
+          brute.reduce((s, e) => s + e.amount, 0n),
+        );
         assert.equal(b.totals(q).unpriced, brute.filter((e) => e.usdMicros === null).length);
       }
     }
@@ -176,7 +264,11 @@ describe('ledgers', () => {
   });
   it('ledgerEntryFor stamps the submission time and values the request', () => {
     const r = request();
-    const e = ledgerEntryFor(r, parsePriceSnapshot({ prices: { [ETH.id]: { usd: '2500.25', at: T0 } } }), 300);
+    const e = ledgerEntryFor(
+      r,
+      parsePriceSnapshot({ prices: { [ETH.id]: { usd: '2500.25', at: T0 } } }),
+      300,
+    );
     assert.equal(e.at, T0);
     assert.equal(e.usdMicros, 2500_250000n);
     assert.equal(ledgerEntryFor(r, parsePriceSnapshot({ prices: {} }), 300).usdMicros, null);
@@ -197,7 +289,12 @@ describe('ledgers', () => {
       const b = new SqliteLedger(path);
       assert.equal(b.size, 2);
       const q = { scope: 'vault' as const, key: 'vault-treasury', after: T0 - 10_000, upTo: T0 };
-      assert.deepEqual(b.totals(q), { count: 2, amount: big + ONE_ETH, usdMicros: 3000_000000n, unpriced: 1 });
+      assert.deepEqual(b.totals(q), {
+        count: 2,
+        amount: big + ONE_ETH,
+        usdMicros: 3000_000000n,
+        unpriced: 1,
+      });
       assert.throws(() => b.record(entry(0, T0 - 1000)), /different entry/);
       b.close();
     } finally {

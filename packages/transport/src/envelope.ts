@@ -13,11 +13,12 @@
 // across and within sessions. All lengths are fixed or u32-prefixed (Writer/Reader), so one
 // envelope has one encoding.
 import { xchacha20poly1305 } from '@noble/ciphers/chacha.js';
-import { ed25519, x25519 } from '@noble/curves/ed25519.js';
+import { x25519 } from '@noble/curves/ed25519.js';
 import { hkdf } from '@noble/hashes/hkdf.js';
 import { sha256 } from '@noble/hashes/sha2.js';
 import { randomBytes } from '@noble/hashes/utils.js';
 import { encodeFields, equalBytes, MpcError, Reader, Writer } from '@cairn/mpc';
+import { ed25519Verify } from './ed25519.ts';
 import { TransportError } from './errors.ts';
 
 export const ENVELOPE_FORMAT = 'cairn/transport-envelope/v1';
@@ -145,24 +146,21 @@ export function sealEnvelope(params: {
   header: EnvelopeHeader;
   key: Uint8Array;
   payload: Uint8Array;
-  signingSecretKey: Uint8Array;
+  /** Signs with the sender's Ed25519 identity key (see ed25519Signer). */
+  sign: (message: Uint8Array) => Uint8Array;
 }): Envelope {
   if (params.payload.length > MAX_PAYLOAD_BYTES)
     throw new TransportError('MALFORMED_ENVELOPE', `payload of ${params.payload.length} bytes is too large`);
   const nonce = randomBytes(NONCE_BYTES);
   const ciphertext = xchacha20poly1305(params.key, nonce, headerBytes(params.header)).encrypt(params.payload);
   const unsigned = { ...params.header, nonce, ciphertext };
-  const signature = ed25519.sign(signedBytes(unsigned), params.signingSecretKey);
+  const signature = params.sign(signedBytes(unsigned));
   return { ...unsigned, signature };
 }
 
 /** True when the envelope's signature verifies under the sender's identity key. */
 export function verifyEnvelopeSignature(e: Envelope, senderSigningKey: Uint8Array): boolean {
-  try {
-    return ed25519.verify(e.signature, signedBytes(e), senderSigningKey);
-  } catch {
-    return false;
-  }
+  return ed25519Verify(e.signature, signedBytes(e), senderSigningKey);
 }
 
 /** Decrypts an envelope's payload with the derived key; DECRYPTION_FAILED when tampered. */

@@ -4,9 +4,17 @@
 // signatures, failed decryption, replays (a sequence number already delivered or buffered) and
 // envelopes of closed sessions; buffers envelopes that arrive early and delivers each sender's
 // messages in sequence order. Every refusal is logged with a stable code and then dropped.
+//
+// Key agreement cost: a sender keeps one ephemeral X25519 key per recipient for
+// `ephemeralRotationMs` (its secret half is erased right after the Diffie–Hellman), and the
+// receiver caches the shared secret per (sender, ephemeral key) for a bounded time; each session
+// still gets its own keys (HKDF over the session id and both node ids). Forward secrecy thus
+// holds at the granularity of the rotation period, and a busy node does not pay two X25519
+// operations per session and peer.
 import { x25519 } from '@noble/curves/ed25519.js';
 import { bytesToHex } from '@noble/hashes/utils.js';
 import type { Carrier } from './carrier.ts';
+import { ed25519Signer } from './ed25519.ts';
 import {
   decodeEnvelope,
   deriveEnvelopeKey,
@@ -61,6 +69,14 @@ export interface SecureTransportParameters {
   maxSessions?: number;
   /** Closed session ids remembered so their envelopes are refused. */
   maxClosedSessions?: number;
+  /** How long a sender reuses one ephemeral key per recipient (default 60 s). */
+  ephemeralRotationMs?: number;
+}
+
+interface SharedSecret {
+  readonly ephemeralKey: Uint8Array;
+  readonly secret: Uint8Array;
+  readonly createdAt: number;
 }
 
 interface Outbound {
@@ -91,6 +107,12 @@ export class SecureTransport {
   readonly #maxSessions: number;
   readonly #maxClosed: number;
   readonly #encryptionPublicKey: Uint8Array;
+  readonly #sign: (message: Uint8Array) => Uint8Array;
+  readonly #rotationMs: number;
+  /** Sender side: current ephemeral key and shared secret per `${recipient}|${recipient key}`. */
+  readonly #outgoingSecrets = new Map<string, SharedSecret>();
+  /** Receiver side: shared secret per `${sender}|${ephemeral key}`. */
+  readonly #incomingSecrets = new Map<string, SharedSecret>();
   #peers = new Map<string, PeerKeys>();
   readonly #sessions = new Map<string, SessionState>();
   readonly #closed = new Set<string>();
@@ -106,6 +128,8 @@ export class SecureTransport {
     this.#maxSessions = params.maxSessions ?? 4096;
     this.#maxClosed = params.maxClosedSessions ?? 65536;
     this.#encryptionPublicKey = x25519.getPublicKey(params.identity.encryptionSecretKey);
+    this.#sign = ed25519Signer(params.identity.signingSecretKey);
+    this.#rotationMs = params.ephemeralRotationMs ?? 60_000;
     this.setPeers(params.peers ?? []);
     this.#carrier.onReceive((bytes) => this.receive(bytes));
   }
@@ -130,17 +154,16 @@ export class SecureTransport {
     const session = this.#session(sessionId, sid);
     let out = session.out.get(to);
     if (!out) {
-      const eph = ephemeralKeyPair();
+      const shared = this.#outgoingSecret(peer);
       const key = deriveEnvelopeKey({
-        sharedSecret: x25519Shared(eph.secretKey, peer.encryptionKey),
+        sharedSecret: shared.secret,
         sessionId,
         from: this.nodeId,
         to,
-        ephemeralKey: eph.publicKey,
+        ephemeralKey: shared.ephemeralKey,
         recipientKey: peer.encryptionKey,
       });
-      eph.secretKey.fill(0);
-      out = { seq: 0n, ephemeralKey: eph.publicKey, key };
+      out = { seq: 0n, ephemeralKey: shared.ephemeralKey, key };
       session.out.set(to, out);
     }
     out.seq += 1n;
@@ -155,7 +178,7 @@ export class SecureTransport {
       },
       key: out.key,
       payload,
-      signingSecretKey: this.#identity.signingSecretKey,
+      sign: this.#sign,
     });
     await this.#carrier.send(to, encodeEnvelope(envelope));
   }
@@ -203,7 +226,7 @@ export class SecureTransport {
     let key = existing?.keys.get(keyId);
     if (!key) {
       key = deriveEnvelopeKey({
-        sharedSecret: x25519Shared(this.#identity.encryptionSecretKey, e.ephemeralKey),
+        sharedSecret: this.#incomingSecret(e.from, e.ephemeralKey),
         sessionId: e.sessionId,
         from: e.from,
         to: this.nodeId,
@@ -247,6 +270,41 @@ export class SecureTransport {
     }
   }
 
+  /** The sender's current ephemeral key and shared secret for a recipient (rotated periodically). */
+  #outgoingSecret(peer: PeerKeys): SharedSecret {
+    const id = `${peer.nodeId}|${bytesToHex(peer.encryptionKey)}`;
+    const now = Date.now();
+    const current = this.#outgoingSecrets.get(id);
+    if (current && now - current.createdAt < this.#rotationMs) return current;
+    current?.secret.fill(0);
+    const eph = ephemeralKeyPair();
+    const fresh = {
+      ephemeralKey: eph.publicKey,
+      secret: x25519Shared(eph.secretKey, peer.encryptionKey),
+      createdAt: now,
+    };
+    eph.secretKey.fill(0);
+    this.#outgoingSecrets.set(id, fresh);
+    return fresh;
+  }
+
+  /** The shared secret for a sender's ephemeral key, cached for a bounded time and number. */
+  #incomingSecret(from: string, ephemeralKey: Uint8Array): Uint8Array {
+    const id = `${from}|${bytesToHex(ephemeralKey)}`;
+    const now = Date.now();
+    const cached = this.#incomingSecrets.get(id);
+    if (cached && now - cached.createdAt < 3 * this.#rotationMs) return cached.secret;
+    const secret = x25519Shared(this.#identity.encryptionSecretKey, ephemeralKey);
+    this.#incomingSecrets.delete(id);
+    this.#incomingSecrets.set(id, { ephemeralKey, secret, createdAt: now });
+    for (const [k, v] of this.#incomingSecrets) {
+      if (this.#incomingSecrets.size <= 4096 && now - v.createdAt < 3 * this.#rotationMs) break;
+      v.secret.fill(0);
+      this.#incomingSecrets.delete(k);
+    }
+    return secret;
+  }
+
   /** Forgets a session's keys and counters and refuses its envelopes from now on. */
   closeSession(sessionId: Uint8Array): void {
     const sid = bytesToHex(sessionId);
@@ -269,6 +327,10 @@ export class SecureTransport {
   async close(): Promise<void> {
     this.#shutdown = true;
     for (const s of this.#sessions.values()) this.closeSession(s.sessionId);
+    for (const m of [this.#outgoingSecrets, this.#incomingSecrets]) {
+      for (const v of m.values()) v.secret.fill(0);
+      m.clear();
+    }
     await this.#carrier.close();
   }
 

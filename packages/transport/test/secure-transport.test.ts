@@ -202,6 +202,24 @@ describe('secure transport (in-memory carrier)', () => {
     assert.equal(inbox.get('b')!.length, 1);
   });
 
+  it('reuses a rotating ephemeral key across sessions, with distinct session keys', async () => {
+    const { transports, inbox, network } = cluster();
+    const s1 = sid();
+    const s2 = sid();
+    await transports.get('a')!.send('b', s1, text('one'));
+    await transports.get('a')!.send('b', s2, text('two'));
+    await settle();
+    const [e1, e2] = network.sent.map((e) => decodeEnvelope(e.bytes));
+    assert.deepEqual(e1!.ephemeralKey, e2!.ephemeralKey);
+    assert.equal(inbox.get('b')!.length, 2);
+    // An envelope moved to another session does not verify (the session id is signed and bound into the key).
+    const moved = encodeEnvelope({ ...e1!, sessionId: s2, seq: 2n });
+    assert.throws(
+      () => transports.get('b')!.receive(moved),
+      (e: unknown) => codeOf(e) === 'BAD_SIGNATURE',
+    );
+  });
+
   it('reports a send to an unreachable node', async () => {
     const { transports, network } = cluster();
     network.setDown('c', true);

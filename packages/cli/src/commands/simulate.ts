@@ -76,15 +76,22 @@ export const command: Command = {
     const typed = values['typed-data'];
     if (typed !== undefined) {
       if (!values.signer) throw usage('--typed-data needs --signer ADDR');
-      if (values.from || values.to || values.data || values.value) throw usage('--typed-data cannot be combined with --from/--to/--value/--data');
+      if (values.from || values.to || values.data || values.value)
+        throw usage('--typed-data cannot be combined with --from/--to/--value/--data');
     } else {
       if (!values.rpc && values['chain-id'] === undefined) throw usage('--rpc URL is required');
       if (!values.from) throw usage('--from ADDR is required');
     }
-    for (const [name, v] of [['from', values.from], ['to', values.to], ['signer', values.signer]] as const) {
-      if (v !== undefined && !ADDRESS.test(v)) throw usage(`--${name} must be a 0x-prefixed 20-byte hex address`);
+    for (const [name, v] of [
+      ['from', values.from],
+      ['to', values.to],
+      ['signer', values.signer],
+    ] as const) {
+      if (v !== undefined && !ADDRESS.test(v))
+        throw usage(`--${name} must be a 0x-prefixed 20-byte hex address`);
     }
-    if (values.engine !== undefined && values.engine !== 'fork' && values.engine !== 'rpc') throw usage('--engine must be fork or rpc');
+    if (values.engine !== undefined && values.engine !== 'fork' && values.engine !== 'rpc')
+      throw usage('--engine must be fork or rpc');
     if (values.rpc !== undefined) {
       try {
         const u = new URL(values.rpc);
@@ -123,10 +130,13 @@ export const command: Command = {
       });
     } catch (error) {
       if (error instanceof IntentError) {
-        throw new CliError(error.code === 'INVALID_INPUT' ? 'INVALID_INPUT' : 'UNAVAILABLE', error.message, { cause: error });
+        throw new CliError(error.code === 'INVALID_INPUT' ? 'INVALID_INPUT' : 'UNAVAILABLE', error.message, {
+          cause: error,
+        });
       }
       const code = (error as { code?: unknown })?.code;
-      if (typeof code === 'string' && code.startsWith('LIST_')) throw new CliError('INVALID_INPUT', (error as Error).message);
+      if (typeof code === 'string' && code.startsWith('LIST_'))
+        throw new CliError('INVALID_INPUT', (error as Error).message);
       throw error;
     }
     if (values.json) io.stdout(`${canonicalize({ digest: result.digest, report: result.report })}\n`);

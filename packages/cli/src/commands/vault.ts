@@ -11,10 +11,11 @@ const common = {
   json: { type: 'boolean' },
 } as const;
 
-function context(
+async function context(
   io: CliIo,
   values: { api?: string; 'dev-dir'?: string; key?: string; 'admin-key'?: string[] },
 ) {
+  const { operatorContext } = await coordinator();
   return operatorContext({
     cwd: io.cwd,
     env: io.env,

@@ -32,6 +32,7 @@ import {
   requestViewSchema,
   submitRequestSchema,
   vaultViewSchema,
+  waitQuerySchema,
 } from './schemas.ts';
 
 export interface AppContext {
@@ -187,7 +188,8 @@ export const ROUTES: RouteDoc[] = [
   {
     method: 'get',
     path: '/v1/requests/{requestId}',
-    summary: 'One request: state, history, signature, transaction hash, receipt',
+    summary:
+      'One request: state, history, signature, transaction hash, receipt. With ?after=N&waitMs=M, waits (long poll) until the request has more than N state events',
     responses: { 200: { description: 'request', schema: requestViewSchema }, 404: err('no such request') },
   },
 ];
@@ -386,10 +388,15 @@ export function createApp(ctx: AppContext): Hono {
     const vault = c.req.query('vault');
     return c.json(ctx.requests.list({ vaultId: vault }).map((r) => requestView(r, ctx.requests)));
   });
-  app.get('/v1/requests/:requestId', (c) => {
-    const r = ctx.requests.get(c.req.param('requestId'));
-    if (!r) throw new CoordinatorError('NOT_FOUND', `no request ${c.req.param('requestId')}`);
-    return c.json(requestView(r, ctx.requests));
+  app.get('/v1/requests/:requestId', async (c) => {
+    const id = c.req.param('requestId');
+    if (!ctx.requests.get(id)) throw new CoordinatorError('NOT_FOUND', `no request ${id}`);
+    // Long poll: `?after=N&waitMs=M` answers as soon as the request has more than N events.
+    const query = parse(waitQuerySchema, { after: c.req.query('after'), waitMs: c.req.query('waitMs') });
+    if (query.after !== undefined) {
+      await ctx.requests.waitForChange(id, query.after, query.waitMs ?? 20_000, c.req.raw.signal);
+    }
+    return c.json(requestView(ctx.requests.get(id)!, ctx.requests));
   });
   return app;
 }

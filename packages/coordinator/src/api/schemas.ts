@@ -114,3 +114,9 @@ export const healthSchema = z.object({
   nodes: z.object({ total: z.number().int(), up: z.number().int() }),
   chains: z.array(z.object({ chainId: z.number().int(), rpcUrl: z.string() })),
 });
+
+/** Long-poll query of GET /v1/requests/{requestId}. */
+export const waitQuerySchema = z.object({
+  after: z.coerce.number().int().min(0).max(1000).optional(),
+  waitMs: z.coerce.number().int().min(0).max(60_000).optional(),
+});

@@ -36,6 +36,7 @@ export class JsonLineChild {
 
   /** Starts the process and waits for its `listening` line (or its early exit). */
   async start(timeoutMs = 60_000): Promise<string> {
+    if (this.running) throw new Error(`${this.spec.name} is already running`);
     this.log = createWriteStream(this.spec.logFile, { flags: 'a' });
     const child = spawn(process.execPath, [this.spec.script, ...this.spec.args], {
       stdio: ['ignore', 'pipe', 'pipe'],

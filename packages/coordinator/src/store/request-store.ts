@@ -93,6 +93,8 @@ export type InsertOutcome =
 
 export class RequestStore {
   readonly db: DatabaseSync;
+  /** Called after every committed state change (long-polling clients wait on it). */
+  private readonly watchers = new Map<string, Set<() => void>>();
 
   constructor(db: DatabaseSync) {
     this.db = db;
@@ -233,7 +235,42 @@ export class RequestStore {
       if (this.db.isTransaction) this.db.exec('ROLLBACK');
       throw error;
     }
+    for (const wake of this.watchers.get(requestId) ?? []) wake();
     return this.get(requestId)!;
+  }
+
+  /**
+   * Resolves once the request has more than `seenEvents` state events, or after `timeoutMs`
+   * (long polling: clients learn about a state change without hammering the API).
+   */
+  async waitForChange(
+    requestId: string,
+    seenEvents: number,
+    timeoutMs: number,
+    signal?: AbortSignal,
+  ): Promise<void> {
+    const count = () =>
+      (
+        this.db.prepare('SELECT COUNT(*) AS n FROM request_events WHERE request_id = ?').get(requestId) as {
+          n: number;
+        }
+      ).n;
+    if (count() > seenEvents) return;
+    await new Promise<void>((resolve) => {
+      const set = this.watchers.get(requestId) ?? new Set();
+      this.watchers.set(requestId, set);
+      const done = () => {
+        clearTimeout(timer);
+        signal?.removeEventListener('abort', done);
+        set.delete(done);
+        if (set.size === 0) this.watchers.delete(requestId);
+        resolve();
+      };
+      const timer = setTimeout(done, timeoutMs);
+      timer.unref();
+      signal?.addEventListener('abort', done, { once: true });
+      set.add(done);
+    });
   }
 
   /** Requests that are not finished (to resume after a restart). */

@@ -108,7 +108,12 @@ const field = (v: unknown, name: string, index: number) =>
   Array.isArray(v) ? v[index] : (v as Record<string, unknown>)?.[name];
 
 /** The calls a batch function executes, when `item` is one. */
-function innerCalls(call: DecodedCall, item: AbiFunction, args: readonly unknown[], chainId: number): InnerCall[] | undefined {
+function innerCalls(
+  call: DecodedCall,
+  item: AbiFunction,
+  args: readonly unknown[],
+  chainId: number,
+): InnerCall[] | undefined {
   const sig = call.signature ?? '';
   const self = call.to;
   switch (item.name) {
@@ -143,7 +148,13 @@ function innerCalls(call: DecodedCall, item: AbiFunction, args: readonly unknown
         const target = field(r, 'target', 0) as Address;
         const callData = field(r, 'callData', item.name === 'aggregate3' ? 2 : withValue ? 3 : 1) as Hex;
         const value = withValue ? (field(r, 'value', 2) as bigint) : 0n;
-        return { chainId, to: target.toLowerCase() as Address, value, data: callData, operation: 'call' as const };
+        return {
+          chainId,
+          to: target.toLowerCase() as Address,
+          value,
+          data: callData,
+          operation: 'call' as const,
+        };
       });
     }
     case 'multicall': {

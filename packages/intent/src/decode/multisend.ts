@@ -18,7 +18,8 @@ export function decodeMultiSend(packed: Hex): MultiSendTransaction[] {
   const out: MultiSendTransaction[] = [];
   let i = 0;
   const take = (bytes: number) => {
-    if (i + bytes * 2 > hex.length) throw new IntentError('INVALID_INPUT', 'multiSend: truncated transaction');
+    if (i + bytes * 2 > hex.length)
+      throw new IntentError('INVALID_INPUT', 'multiSend: truncated transaction');
     const s = hex.slice(i, i + bytes * 2);
     i += bytes * 2;
     return s;
@@ -29,7 +30,8 @@ export function decodeMultiSend(packed: Hex): MultiSendTransaction[] {
     const to = `0x${take(20)}` as Address;
     const value = BigInt(`0x${take(32)}`);
     const length = BigInt(`0x${take(32)}`);
-    if (length > BigInt(hex.length)) throw new IntentError('INVALID_INPUT', 'multiSend: data length out of range');
+    if (length > BigInt(hex.length))
+      throw new IntentError('INVALID_INPUT', 'multiSend: data length out of range');
     const data = `0x${take(Number(length))}` as Hex;
     out.push({ operation: op === 1 ? 'delegatecall' : 'call', to, value, data });
   }

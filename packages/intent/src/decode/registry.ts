@@ -54,14 +54,19 @@ export class AbiRegistry {
     const dir = params.dataDir ?? DATA_DIR;
     let abiFiles: string[] = [];
     try {
-      abiFiles = readdirSync(join(dir, 'abis')).filter((f) => f.endsWith('.json')).sort();
+      abiFiles = readdirSync(join(dir, 'abis'))
+        .filter((f) => f.endsWith('.json'))
+        .sort();
     } catch {
       // no registry files: standard ABIs only
     }
     for (const file of abiFiles) {
       const parsed = AbiFile.safeParse(readJson(join(dir, 'abis', file)));
       if (!parsed.success) {
-        throw new IntentError('INVALID_INPUT', `data/abis/${file}: ${parsed.error.issues[0]?.message ?? 'invalid'}`);
+        throw new IntentError(
+          'INVALID_INPUT',
+          `data/abis/${file}: ${parsed.error.issues[0]?.message ?? 'invalid'}`,
+        );
       }
       const { name, addresses } = parsed.data;
       const abi = parsed.data.abi as unknown as Abi;
@@ -73,8 +78,8 @@ export class AbiRegistry {
       for (const [chainId, list] of Object.entries(addresses)) {
         for (const address of list) {
           const key = `${chainId}:${address.toLowerCase()}`;
-          let map = this.#byAddress.get(key);
-          if (!map) this.#byAddress.set(key, (map = new Map()));
+          const map = this.#byAddress.get(key) ?? new Map<Hex, AbiCandidate[]>();
+          this.#byAddress.set(key, map);
           this.#index(map, name, abi);
         }
       }
@@ -87,7 +92,10 @@ export class AbiRegistry {
     }
     const parsed = SelectorFile.safeParse(selectors);
     if (!parsed.success) {
-      throw new IntentError('INVALID_INPUT', `data/selectors.json: ${parsed.error.issues[0]?.message ?? 'invalid'}`);
+      throw new IntentError(
+        'INVALID_INPUT',
+        `data/selectors.json: ${parsed.error.issues[0]?.message ?? 'invalid'}`,
+      );
     }
     for (const [selector, sigs] of Object.entries(parsed.data)) this.#signatures.set(selector as Hex, sigs);
   }
@@ -123,7 +131,8 @@ export class AbiRegistry {
     for (const sig of this.#signatures.get(selector) ?? []) {
       try {
         const item = parseAbiItem(`function ${sig}`) as AbiFunction;
-        if (toFunctionSelector(item) === selector) out.push({ abi: 'selector-db', item, source: 'selector-db' });
+        if (toFunctionSelector(item) === selector)
+          out.push({ abi: 'selector-db', item, source: 'selector-db' });
       } catch {
         // a signature viem cannot parse (e.g. exotic tuple text) is skipped
       }

@@ -17,7 +17,10 @@ const PANIC_CODES: Record<string, string> = {
 };
 
 /** Decodes revert data; `lookup` names custom errors by selector. Undefined when there is no data. */
-export function decodeRevertReason(data: string | undefined, lookup?: (selector: Hex) => string | undefined): string | undefined {
+export function decodeRevertReason(
+  data: string | undefined,
+  lookup?: (selector: Hex) => string | undefined,
+): string | undefined {
   if (!data || data === '0x' || data.length < 10) return undefined;
   const selector = data.slice(0, 10).toLowerCase() as Hex;
   try {

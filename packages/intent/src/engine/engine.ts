@@ -3,14 +3,7 @@
 // the upstream RPC, cached per block) and RpcEngine (the upstream node's own debug_traceCall /
 // eth_simulateV1, used as a second opinion or where no local fork is wanted).
 import { IntentError } from '../errors.ts';
-import type {
-  Address,
-  CallFrame,
-  EventLog,
-  Hex,
-  SimulationBlock,
-  StorageChange,
-} from '../types.ts';
+import type { Address, CallFrame, EventLog, Hex, SimulationBlock, StorageChange } from '../types.ts';
 
 /** The transaction to simulate. */
 export interface SimulationInput {
@@ -74,7 +67,10 @@ export interface SimulationEngine {
 export async function withDeadline<T>(work: Promise<T>, timeoutMs: number, what: string): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   const deadline = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new IntentError('TIMEOUT', `${what} took longer than ${timeoutMs} ms`)), timeoutMs);
+    timer = setTimeout(
+      () => reject(new IntentError('TIMEOUT', `${what} took longer than ${timeoutMs} ms`)),
+      timeoutMs,
+    );
   });
   try {
     return await Promise.race([work, deadline]);

@@ -11,7 +11,13 @@ import { type Anvil, startAnvil } from '@cairn/chains';
 import { defaultRegistry } from '../decode/registry.ts';
 import { IntentError } from '../errors.ts';
 import type { SimulationBlock } from '../types.ts';
-import { type RawSimulation, type SimulateOptions, type SimulationEngine, type SimulationInput, withDeadline } from './engine.ts';
+import {
+  type RawSimulation,
+  type SimulateOptions,
+  type SimulationEngine,
+  type SimulationInput,
+  withDeadline,
+} from './engine.ts';
 import { JsonRpcClient, redactUrl } from './json-rpc.ts';
 import { CachedStateReader } from './state-reader.ts';
 import { traceCall } from './traced-call.ts';
@@ -45,7 +51,7 @@ export interface ForkEngineStats {
   spawns: number;
   /** anvil_reset to a new block. */
   resets: number;
-  /** eth_blockNumber / eth_chainId calls made by the engine itself (anvil's own calls are not counted here). */
+  /** Head / chain-id requests the engine made itself (anvil's own upstream calls are not counted here). */
   headChecks: number;
 }
 
@@ -56,7 +62,7 @@ export class ForkEngine implements SimulationEngine {
   readonly #upstream: JsonRpcClient;
   readonly #timeoutMs: number;
   #chainId?: Promise<number>;
-  #head?: { number: bigint; at: number };
+  #head?: { block: SimulationBlock; at: number };
   #fork?: Fork;
   /** Serialises fork switches; simulations wait for it. */
   #switching: Promise<unknown> = Promise.resolve();
@@ -84,7 +90,10 @@ export class ForkEngine implements SimulationEngine {
   async #simulate(input: SimulationInput, timeoutMs: number): Promise<RawSimulation> {
     const chainId = await this.#upstreamChainId();
     if (input.chainId !== chainId) {
-      throw new IntentError('UNSUPPORTED_CHAIN', `this engine simulates chain ${chainId}, not chain ${input.chainId}`);
+      throw new IntentError(
+        'UNSUPPORTED_CHAIN',
+        `this engine simulates chain ${chainId}, not chain ${input.chainId}`,
+      );
     }
     const target = input.blockNumber ?? (await this.#headBlock());
     const fork = await this.#acquire(target);
@@ -137,13 +146,32 @@ export class ForkEngine implements SimulationEngine {
     return this.#chainId;
   }
 
+  /**
+   * The upstream head, asked at most once per headRefreshMs. One `eth_getBlockByNumber('latest')`
+   * gives number, hash and timestamp together (the report records them), so the fork itself is
+   * never asked for its block (anvil would fetch the full block with transactions from upstream).
+   */
   async #headBlock(): Promise<bigint> {
     const refresh = this.#params.headRefreshMs ?? 1000;
-    if (this.#head && Date.now() - this.#head.at < refresh) return this.#head.number;
+    if (this.#head && Date.now() - this.#head.at < refresh) return BigInt(this.#head.block.number);
     this.stats.headChecks++;
-    const number = BigInt(await this.#upstream.request<string>('eth_blockNumber'));
-    this.#head = { number, at: Date.now() };
-    return number;
+    const block = await this.#upstreamBlock('latest');
+    this.#head = { block, at: Date.now() };
+    return BigInt(block.number);
+  }
+
+  async #upstreamBlock(tag: string, timeoutMs = this.#timeoutMs): Promise<SimulationBlock> {
+    const b = await this.#upstream.request<{ number: string; hash: string; timestamp: string } | null>(
+      'eth_getBlockByNumber',
+      [tag, false],
+      timeoutMs,
+    );
+    if (!b) throw new IntentError('RPC_ERROR', `the upstream has no block ${tag}`);
+    return {
+      number: BigInt(b.number).toString(),
+      hash: b.hash.toLowerCase() as `0x${string}`,
+      timestamp: BigInt(b.timestamp).toString(),
+    };
   }
 
   /** Waits for a fork at `block` and registers an active simulation on it. */
@@ -205,9 +233,13 @@ export class ForkEngine implements SimulationEngine {
         ],
       });
     } catch (error) {
-      throw new IntentError('RPC_UNAVAILABLE', `cannot fork ${redactUrl(this.#params.upstreamUrl)} at block ${block}`, {
-        cause: error,
-      });
+      throw new IntentError(
+        'RPC_UNAVAILABLE',
+        `cannot fork ${redactUrl(this.#params.upstreamUrl)} at block ${block}`,
+        {
+          cause: error,
+        },
+      );
     }
     if (this.#closed) {
       await anvil.stop();
@@ -227,19 +259,14 @@ export class ForkEngine implements SimulationEngine {
     return { anvil, client, blockNumber, loaded, reader };
   }
 
+  /** The header of the fork's block: from the head check when it is that block, else asked once. */
   async #blockOf(fork: Fork, timeoutMs: number): Promise<SimulationBlock> {
     if (fork.block) return fork.block;
-    const b = await fork.client.request<{ number: string; hash: string; timestamp: string } | null>(
-      'eth_getBlockByNumber',
-      ['latest', false],
-      timeoutMs,
-    );
-    if (!b) throw new IntentError('ENGINE_FAILED', 'the fork has no latest block');
-    const block: SimulationBlock = {
-      number: BigInt(b.number).toString(),
-      hash: b.hash.toLowerCase() as `0x${string}`,
-      timestamp: BigInt(b.timestamp).toString(),
-    };
+    const head = this.#head?.block;
+    const block =
+      head && BigInt(head.number) === fork.blockNumber
+        ? head
+        : await this.#upstreamBlock(`0x${fork.blockNumber.toString(16)}`, timeoutMs);
     if (this.#fork === fork) fork.block = block;
     return block;
   }

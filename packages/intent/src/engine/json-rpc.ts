@@ -55,26 +55,46 @@ export class JsonRpcClient {
     } catch (error) {
       const name = (error as { name?: string })?.name;
       if (name === 'TimeoutError' || name === 'AbortError') {
-        throw new IntentError('TIMEOUT', `${what}: no answer from ${redactUrl(this.url)} within ${timeoutMs} ms`);
+        throw new IntentError(
+          'TIMEOUT',
+          `${what}: no answer from ${redactUrl(this.url)} within ${timeoutMs} ms`,
+        );
       }
-      throw new IntentError('RPC_UNAVAILABLE', `${what}: cannot reach ${redactUrl(this.url)}`, { cause: error });
+      throw new IntentError('RPC_UNAVAILABLE', `${what}: cannot reach ${redactUrl(this.url)}`, {
+        cause: error,
+      });
     }
     if (!response.ok) {
-      throw new IntentError('RPC_UNAVAILABLE', `${what}: ${redactUrl(this.url)} answered HTTP ${response.status}`);
+      throw new IntentError(
+        'RPC_UNAVAILABLE',
+        `${what}: ${redactUrl(this.url)} answered HTTP ${response.status}`,
+      );
     }
     try {
       return await response.json();
     } catch (error) {
-      throw new IntentError('RPC_UNAVAILABLE', `${what}: ${redactUrl(this.url)} sent a body that is not JSON`, {
-        cause: error,
-      });
+      throw new IntentError(
+        'RPC_UNAVAILABLE',
+        `${what}: ${redactUrl(this.url)} sent a body that is not JSON`,
+        {
+          cause: error,
+        },
+      );
     }
   }
 
   /** Calls one method; throws RpcResponseError when the node answers with an error. */
-  async request<T = unknown>(method: string, params: readonly unknown[] = [], timeoutMs = this.timeoutMs): Promise<T> {
+  async request<T = unknown>(
+    method: string,
+    params: readonly unknown[] = [],
+    timeoutMs = this.timeoutMs,
+  ): Promise<T> {
     const id = ++this.#id;
-    const body = (await this.#post({ jsonrpc: '2.0', id, method, params }, method, timeoutMs)) as JsonRpcResponse;
+    const body = (await this.#post(
+      { jsonrpc: '2.0', id, method, params },
+      method,
+      timeoutMs,
+    )) as JsonRpcResponse;
     if (body?.error) throw new RpcResponseError(method, body.error.code, body.error.message);
     if (!body || !('result' in body)) throw new IntentError('RPC_ERROR', `${method}: answer without result`);
     return body.result as T;
@@ -84,11 +104,19 @@ export class JsonRpcClient {
    * Sends several calls in one HTTP request (JSON-RPC batch); results in call order, each either
    * the result or the RpcResponseError for that call.
    */
-  async batch(calls: readonly JsonRpcCall[], timeoutMs = this.timeoutMs): Promise<(unknown | RpcResponseError)[]> {
+  async batch(
+    calls: readonly JsonRpcCall[],
+    timeoutMs = this.timeoutMs,
+  ): Promise<(unknown | RpcResponseError)[]> {
     if (calls.length === 0) return [];
     const first = ++this.#id;
     this.#id += calls.length;
-    const body = calls.map((c, i) => ({ jsonrpc: '2.0', id: first + i, method: c.method, params: c.params ?? [] }));
+    const body = calls.map((c, i) => ({
+      jsonrpc: '2.0',
+      id: first + i,
+      method: c.method,
+      params: c.params ?? [],
+    }));
     const what = calls.map((c) => c.method).join(',');
     const answer = await this.#post(body, what, timeoutMs);
     if (!Array.isArray(answer)) {

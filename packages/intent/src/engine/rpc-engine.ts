@@ -6,7 +6,13 @@ import { defaultRegistry } from '../decode/registry.ts';
 import { decodeRevertReason } from '../decode/revert.ts';
 import { IntentError } from '../errors.ts';
 import type { Address, EventLog, Hex, SimulationBlock } from '../types.ts';
-import { type RawSimulation, type SimulateOptions, type SimulationEngine, type SimulationInput, withDeadline } from './engine.ts';
+import {
+  type RawSimulation,
+  type SimulateOptions,
+  type SimulationEngine,
+  type SimulationInput,
+  withDeadline,
+} from './engine.ts';
 import { JsonRpcClient, RpcResponseError } from './json-rpc.ts';
 import { CachedStateReader } from './state-reader.ts';
 import { rpcCallObject, traceCall } from './traced-call.ts';
@@ -25,7 +31,8 @@ export interface RpcEngineParameters {
 const ETH_TRANSFER_PSEUDO_TOKEN = '0xeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeee';
 const TRANSFER_TOPIC = '0xddf252ad1be2c89b69c2b068fc378daa952ba7f163c4a11628f55a4df523b3ef';
 
-const METHOD_MISSING = /not found|does not exist|not supported|unsupported|not available|unknown method|method not allowed/i;
+const METHOD_MISSING =
+  /not found|does not exist|not supported|unsupported|not available|unknown method|method not allowed/i;
 
 export class RpcEngine implements SimulationEngine {
   readonly name = 'rpc';
@@ -57,14 +64,21 @@ export class RpcEngine implements SimulationEngine {
     if (this.#chainId === undefined) {
       const id = Number(BigInt(await this.#client.request<string>('eth_chainId', [], timeoutMs)));
       if (this.#params.chainId !== undefined && id !== this.#params.chainId) {
-        throw new IntentError('UNSUPPORTED_CHAIN', `the RPC serves chain ${id}, expected chain ${this.#params.chainId}`);
+        throw new IntentError(
+          'UNSUPPORTED_CHAIN',
+          `the RPC serves chain ${id}, expected chain ${this.#params.chainId}`,
+        );
       }
       this.#chainId = id;
     }
     if (input.chainId !== this.#chainId) {
-      throw new IntentError('UNSUPPORTED_CHAIN', `this engine simulates chain ${this.#chainId}, not chain ${input.chainId}`);
+      throw new IntentError(
+        'UNSUPPORTED_CHAIN',
+        `this engine simulates chain ${this.#chainId}, not chain ${input.chainId}`,
+      );
     }
-    const number = input.blockNumber ?? BigInt(await this.#client.request<string>('eth_blockNumber', [], timeoutMs));
+    const number =
+      input.blockNumber ?? BigInt(await this.#client.request<string>('eth_blockNumber', [], timeoutMs));
     const tag = `0x${number.toString(16)}`;
     const blockPromise = this.#block(tag, timeoutMs);
     let reader = this.#readers.get(number);
@@ -94,7 +108,9 @@ export class RpcEngine implements SimulationEngine {
           reader,
         };
       } catch (error) {
-        const missing = error instanceof RpcResponseError && (error.rpcCode === -32601 || METHOD_MISSING.test(error.message));
+        const missing =
+          error instanceof RpcResponseError &&
+          (error.rpcCode === -32601 || METHOD_MISSING.test(error.message));
         if (!(missing && this.#mode === 'auto')) throw error;
         this.#mode = 'eth_simulateV1';
       }
@@ -118,7 +134,10 @@ export class RpcEngine implements SimulationEngine {
     };
     const result = await this.#client.request<{ calls: SimCall[] }[]>(
       'eth_simulateV1',
-      [{ blockStateCalls: [{ calls: [rpcCallObject(input)] }], traceTransfers: true, validation: false }, tag],
+      [
+        { blockStateCalls: [{ calls: [rpcCallObject(input)] }], traceTransfers: true, validation: false },
+        tag,
+      ],
       timeoutMs,
     );
     const call = result?.[0]?.calls?.[0];
@@ -161,7 +180,9 @@ export class RpcEngine implements SimulationEngine {
     if (!ok) {
       const registry = defaultRegistry();
       sim.revertReason =
-        decodeRevertReason(call.error?.data ?? call.returnData, (s) => registry.nameOf(s)) ?? call.error?.message ?? 'reverted';
+        decodeRevertReason(call.error?.data ?? call.returnData, (s) => registry.nameOf(s)) ??
+        call.error?.message ??
+        'reverted';
     }
     return sim;
   }
@@ -173,7 +194,11 @@ export class RpcEngine implements SimulationEngine {
       timeoutMs,
     );
     if (!b) throw new IntentError('RPC_ERROR', `block ${BigInt(tag)} not found`);
-    return { number: BigInt(b.number).toString(), hash: b.hash.toLowerCase() as Hex, timestamp: BigInt(b.timestamp).toString() };
+    return {
+      number: BigInt(b.number).toString(),
+      hash: b.hash.toLowerCase() as Hex,
+      timestamp: BigInt(b.timestamp).toString(),
+    };
   }
 
   async close(): Promise<void> {

@@ -45,7 +45,11 @@ export class CachedStateReader implements StateReader {
       }
       const answers = await Promise.all([...groups].map(([c, ks]) => c.batch(ks.map(make), this.#timeoutMs)));
       const byKey = new Map<string, unknown>();
-      [...groups.values()].forEach((ks, g) => ks.forEach((k, i) => byKey.set(k, answers[g]![i])));
+      [...groups.values()].forEach((ks, g) => {
+        ks.forEach((k, i) => {
+          byKey.set(k, answers[g]![i]);
+        });
+      });
       const results = missing.map((k) => byKey.get(k));
       missing.forEach((k, i) => {
         const r = results[i];
@@ -75,7 +79,10 @@ export class CachedStateReader implements StateReader {
     const upstream = (k: string) => source !== undefined && !source.loaded.has(k.slice(5));
     const out = await this.#fetch(
       addresses.map((a) => `code:${a}`),
-      (k) => ({ method: 'eth_getCode', params: [k.slice(5), upstream(k) ? source!.blockTag : this.#blockTag] }),
+      (k) => ({
+        method: 'eth_getCode',
+        params: [k.slice(5), upstream(k) ? source!.blockTag : this.#blockTag],
+      }),
       () => '0x',
       (k) => (upstream(k) ? source!.client : this.#client),
     );

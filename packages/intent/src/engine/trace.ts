@@ -32,7 +32,15 @@ export interface GethPrestateDiff {
   post: Record<string, PrestateAccount>;
 }
 
-const CALL_TYPES = new Set<CallType>(['CALL', 'DELEGATECALL', 'STATICCALL', 'CALLCODE', 'CREATE', 'CREATE2', 'SELFDESTRUCT']);
+const CALL_TYPES = new Set<CallType>([
+  'CALL',
+  'DELEGATECALL',
+  'STATICCALL',
+  'CALLCODE',
+  'CREATE',
+  'CREATE2',
+  'SELFDESTRUCT',
+]);
 const ZERO_WORD = `0x${'0'.repeat(64)}` as Hex;
 
 const lowerHex = (x: string | undefined): Hex => ((x ?? '0x').toLowerCase() || '0x') as Hex;
@@ -51,11 +59,16 @@ export interface FlatTrace {
  * Flattens the call tree in pre-order. Logs of a frame that failed, or of any frame under a
  * failed one, are dropped: their effects were rolled back.
  */
-export function flattenCallTrace(root: GethCallFrame, lookupError?: (selector: Hex) => string | undefined): FlatTrace {
+export function flattenCallTrace(
+  root: GethCallFrame,
+  lookupError?: (selector: Hex) => string | undefined,
+): FlatTrace {
   const frames: CallFrame[] = [];
   const logs: EventLog[] = [];
   const visit = (node: GethCallFrame, path: string, depth: number, rolledBack: boolean) => {
-    const type = (CALL_TYPES.has(node.type.toUpperCase() as CallType) ? node.type.toUpperCase() : 'CALL') as CallType;
+    const type = (
+      CALL_TYPES.has(node.type.toUpperCase() as CallType) ? node.type.toUpperCase() : 'CALL'
+    ) as CallType;
     const failed = node.error !== undefined;
     const frame: CallFrame = {
       path,
@@ -78,7 +91,11 @@ export function flattenCallTrace(root: GethCallFrame, lookupError?: (selector: H
     // callTracer interleaves logs and sub-calls by `position` (index among sub-calls); emission
     // order matters for reading transfers, so merge them back in order.
     const calls = node.calls ?? [];
-    const nodeLogs = (node.logs ?? []).map((l, i) => ({ l, at: l.position !== undefined ? Number(BigInt(l.position)) : calls.length, i }));
+    const nodeLogs = (node.logs ?? []).map((l, i) => ({
+      l,
+      at: l.position !== undefined ? Number(BigInt(l.position)) : calls.length,
+      i,
+    }));
     let li = 0;
     const pushLogsUpTo = (position: number) => {
       while (li < nodeLogs.length && nodeLogs[li]!.at <= position) {
@@ -115,7 +132,9 @@ export interface StateDiff {
 export function readPrestateDiff(diff: GethPrestateDiff): StateDiff {
   const storageChanges: StorageChange[] = [];
   const codeChanges: StateDiff['codeChanges'] = [];
-  const addresses = [...new Set([...Object.keys(diff.pre ?? {}), ...Object.keys(diff.post ?? {})].map((a) => a.toLowerCase()))].sort();
+  const addresses = [
+    ...new Set([...Object.keys(diff.pre ?? {}), ...Object.keys(diff.post ?? {})].map((a) => a.toLowerCase())),
+  ].sort();
   const find = (side: Record<string, PrestateAccount> | undefined, address: string) => {
     if (!side) return undefined;
     for (const [k, v] of Object.entries(side)) if (k.toLowerCase() === address) return v;
@@ -124,7 +143,11 @@ export function readPrestateDiff(diff: GethPrestateDiff): StateDiff {
   for (const address of addresses) {
     const pre = find(diff.pre, address);
     const post = find(diff.post, address);
-    const slots = [...new Set([...Object.keys(pre?.storage ?? {}), ...Object.keys(post?.storage ?? {})].map((s) => word(s)))].sort();
+    const slots = [
+      ...new Set(
+        [...Object.keys(pre?.storage ?? {}), ...Object.keys(post?.storage ?? {})].map((s) => word(s)),
+      ),
+    ].sort();
     const get = (acc: PrestateAccount | undefined, slot: Hex) => {
       for (const [k, v] of Object.entries(acc?.storage ?? {})) if (word(k) === slot) return word(v);
       return undefined;
@@ -136,7 +159,11 @@ export function readPrestateDiff(diff: GethPrestateDiff): StateDiff {
       if (before !== after) storageChanges.push({ address: address as Address, slot, before, after });
     }
     if (post?.code !== undefined && lowerHex(post.code) !== lowerHex(pre?.code)) {
-      codeChanges.push({ address: address as Address, before: lowerHex(pre?.code), after: lowerHex(post.code) });
+      codeChanges.push({
+        address: address as Address,
+        before: lowerHex(pre?.code),
+        after: lowerHex(post.code),
+      });
     }
   }
   return { storageChanges, codeChanges };

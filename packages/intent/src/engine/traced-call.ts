@@ -6,7 +6,13 @@ import { IntentError } from '../errors.ts';
 import type { Address, Hex } from '../types.ts';
 import type { SimulationInput } from './engine.ts';
 import { type JsonRpcClient, RpcResponseError } from './json-rpc.ts';
-import { flattenCallTrace, type FlatTrace, type GethCallFrame, type GethPrestateDiff, readPrestateDiff } from './trace.ts';
+import {
+  flattenCallTrace,
+  type FlatTrace,
+  type GethCallFrame,
+  type GethPrestateDiff,
+  readPrestateDiff,
+} from './trace.ts';
 
 export interface TracedCall extends FlatTrace {
   status: 'ok' | 'reverted';
@@ -19,14 +25,19 @@ export interface TracedCall extends FlatTrace {
 
 /** The call object of eth_call / debug_traceCall / eth_simulateV1. */
 export function rpcCallObject(input: SimulationInput): Record<string, string> {
-  const tx: Record<string, string> = { from: input.from, value: `0x${input.value.toString(16)}`, input: input.data };
+  const tx: Record<string, string> = {
+    from: input.from,
+    value: `0x${input.value.toString(16)}`,
+    input: input.data,
+  };
   if (input.to) tx.to = input.to;
   if (input.gas !== undefined) tx.gas = `0x${input.gas.toString(16)}`;
   return tx;
 }
 
 /** Node errors that mean "this transaction is invalid" (a failed outcome), not "cannot simulate". */
-const INVALID_TX = /insufficient funds|intrinsic gas|gas too low|nonce too|exceeds block gas limit|max fee per gas less than block base fee|sender not an eoa|invalid opcode|code size/i;
+const INVALID_TX =
+  /insufficient funds|intrinsic gas|gas too low|nonce too|exceeds block gas limit|max fee per gas less than block base fee|sender not an eoa|invalid opcode|code size/i;
 
 export async function traceCall(
   client: JsonRpcClient,
@@ -38,10 +49,17 @@ export async function traceCall(
   const tx = rpcCallObject(input);
   const [tree, diff] = await client.batch(
     [
-      { method: 'debug_traceCall', params: [tx, blockTag, { tracer: 'callTracer', tracerConfig: { withLog: true } }] },
       {
         method: 'debug_traceCall',
-        params: [tx, blockTag, { tracer: 'prestateTracer', tracerConfig: { diffMode: true, disableCode: true } }],
+        params: [tx, blockTag, { tracer: 'callTracer', tracerConfig: { withLog: true } }],
+      },
+      {
+        method: 'debug_traceCall',
+        params: [
+          tx,
+          blockTag,
+          { tracer: 'prestateTracer', tracerConfig: { diffMode: true, disableCode: true } },
+        ],
       },
     ],
     timeoutMs,
@@ -77,7 +95,11 @@ export async function traceCall(
   const codeChanges: TracedCall['codeChanges'] = [];
   if (status === 'ok') {
     for (const f of flat.frames) {
-      if ((f.type === 'CREATE' || f.type === 'CREATE2') && f.error === undefined && !insideFailed(flat, f.path)) {
+      if (
+        (f.type === 'CREATE' || f.type === 'CREATE2') &&
+        f.error === undefined &&
+        !insideFailed(flat, f.path)
+      ) {
         codeChanges.push({ address: f.to, before: '0x', after: f.output });
       }
     }

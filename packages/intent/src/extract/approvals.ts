@@ -160,7 +160,8 @@ export function approvalsFromCalldata(decoded: DecodedCall, from: Address): Appr
       // MultiSend and a router's self-multicall keep the outer executor.
       const fn = call.functionName ?? '';
       let innerSender: Address = token ?? sender;
-      if (fn === 'multicall' || (fn === 'multiSend' && call.operation === 'delegatecall')) innerSender = sender;
+      if (fn === 'multicall' || (fn === 'multiSend' && call.operation === 'delegatecall'))
+        innerSender = sender;
       if (fn === 'multiSend' && call.operation !== 'delegatecall') innerSender = token ?? sender;
       visit(inner, innerSender);
     }

@@ -34,6 +34,14 @@ export function netAssetChanges(transfers: readonly Transfer[], prices?: PriceTa
     out.push(change);
   }
   return out.sort((a, b) =>
-    a.address < b.address ? -1 : a.address > b.address ? 1 : assetKey(a.asset) < assetKey(b.asset) ? -1 : assetKey(a.asset) > assetKey(b.asset) ? 1 : 0,
+    a.address < b.address
+      ? -1
+      : a.address > b.address
+        ? 1
+        : assetKey(a.asset) < assetKey(b.asset)
+          ? -1
+          : assetKey(a.asset) > assetKey(b.asset)
+            ? 1
+            : 0,
   );
 }

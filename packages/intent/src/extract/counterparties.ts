@@ -39,8 +39,8 @@ export async function extractCounterparties(p: CounterpartyParameters): Promise<
     if (!address) return;
     const a = address.toLowerCase() as Address;
     if (a === p.vault.address || isSpecial(a)) return;
-    let set = roles.get(a);
-    if (!set) roles.set(a, (set = new Set()));
+    const set = roles.get(a) ?? new Set<CounterpartyRole>();
+    roles.set(a, set);
     set.add(role);
   };
   add(p.to, 'to');
@@ -87,7 +87,8 @@ export async function extractCounterparties(p: CounterpartyParameters): Promise<
   }
   for (const e of p.extra ?? []) add(e.address, e.role);
   const addresses = [...roles.keys()].sort();
-  const codes = p.reader && addresses.length > 0 ? await p.reader.codes(addresses) : addresses.map(() => undefined);
+  const codes =
+    p.reader && addresses.length > 0 ? await p.reader.codes(addresses) : addresses.map(() => undefined);
   return addresses.map((address, i) => {
     const code = codes[i];
     const codeSize = code ? (code.length - 2) / 2 : 0;

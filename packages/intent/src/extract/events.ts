@@ -19,7 +19,8 @@ export const TOPIC = {
 } as const;
 
 /** The address in a 32-byte topic or word. */
-export const topicAddress = (topic: string): `0x${string}` => `0x${topic.slice(-40)}`.toLowerCase() as `0x${string}`;
+export const topicAddress = (topic: string): `0x${string}` =>
+  `0x${topic.slice(-40)}`.toLowerCase() as `0x${string}`;
 
 /** The i-th 32-byte word of ABI data, as a bigint. */
 export function dataWord(data: string, i: number): bigint {

@@ -80,12 +80,21 @@ export async function extractStateChanges(p: StateChangeParameters): Promise<Sta
     const threshold = answers[i * 3];
     const ownersList = answers[i * 3 + 1];
     const owner = answers[i * 3 + 2];
-    if (threshold && threshold.length === 66 && BigInt(threshold) > 0n && ownersList && ownersList.length >= 130) safes.add(a);
-    if (owner && owner.length === 66 && isAddressWord(owner) && BigInt(owner) !== 0n) owners.set(a, asAddress(owner));
+    if (
+      threshold &&
+      threshold.length === 66 &&
+      BigInt(threshold) > 0n &&
+      ownersList &&
+      ownersList.length >= 130
+    )
+      safes.add(a);
+    if (owner && owner.length === 66 && isAddressWord(owner) && BigInt(owner) !== 0n)
+      owners.set(a, asAddress(owner));
   });
   const candidates = new Set<Address>([SENTINEL, ...p.candidates]);
   for (const c of p.sim.storageChanges) {
-    for (const v of [c.before, c.after]) if (isAddressWord(v) && BigInt(v) !== 0n) candidates.add(asAddress(v));
+    for (const v of [c.before, c.after])
+      if (isAddressWord(v) && BigInt(v) !== 0n) candidates.add(asAddress(v));
   }
   for (const [address, changes] of [...byAddress].sort(([a], [b]) => (a < b ? -1 : 1))) {
     const isSafe = safes.has(address);
@@ -110,12 +119,15 @@ export async function extractStateChanges(p: StateChangeParameters): Promise<Sta
           description: `${what} of ${short(address)} changes from ${before === ZERO ? 'none' : before} to ${after === ZERO ? 'none' : after}`,
         });
       };
-      if (c.slot === SLOTS.eip1967Implementation) addrChange('eip1967.implementation', 'proxy implementation');
+      if (c.slot === SLOTS.eip1967Implementation)
+        addrChange('eip1967.implementation', 'proxy implementation');
       else if (c.slot === SLOTS.eip1967Admin) addrChange('eip1967.admin', 'proxy admin');
       else if (c.slot === SLOTS.eip1967Beacon) addrChange('eip1967.beacon', 'proxy beacon');
       else if (c.slot === SLOTS.safeGuard) addrChange('safe.guard', 'Safe transaction guard');
-      else if (c.slot === SLOTS.safeFallbackHandler) addrChange('safe.fallbackHandler', 'Safe fallback handler');
-      else if (isSafe && c.slot === SAFE_SINGLETON_SLOT) addrChange('safe.singleton', 'Safe singleton (wallet logic)');
+      else if (c.slot === SLOTS.safeFallbackHandler)
+        addrChange('safe.fallbackHandler', 'Safe fallback handler');
+      else if (isSafe && c.slot === SAFE_SINGLETON_SLOT)
+        addrChange('safe.singleton', 'Safe singleton (wallet logic)');
       else if (isSafe && c.slot === SAFE_THRESHOLD_SLOT) {
         const before = BigInt(c.before).toString();
         const after = BigInt(c.after).toString();
@@ -144,7 +156,11 @@ export async function extractStateChanges(p: StateChangeParameters): Promise<Sta
             ? `${key} becomes a ${what} of Safe ${short(address)}`
             : `${key} is removed as a ${what} of Safe ${short(address)}`,
         });
-      } else if (owners.has(address) && isAddressWord(c.before) && asAddress(c.before) === owners.get(address)) {
+      } else if (
+        owners.has(address) &&
+        isAddressWord(c.before) &&
+        asAddress(c.before) === owners.get(address)
+      ) {
         addrChange('ownable.owner', 'owner');
       }
     }

@@ -29,10 +29,23 @@ function readString(data: Hex | undefined): string | undefined {
   }
 }
 
-/** Keeps token-supplied text short and free of control characters (it is shown to approvers). */
+/** Code points never shown from token-supplied text: controls, zero-width and bidi overrides. */
+function hidden(cp: number): boolean {
+  return (
+    cp < 0x20 ||
+    (cp >= 0x7f && cp <= 0x9f) ||
+    (cp >= 0x200b && cp <= 0x200f) ||
+    (cp >= 0x202a && cp <= 0x202e) ||
+    (cp >= 0x2066 && cp <= 0x2069)
+  );
+}
+
+/** Keeps token-supplied text short and free of invisible characters (it is shown to approvers). */
 function printable(s: string): string | undefined {
-  // biome-ignore lint/suspicious/noControlCharactersInRegex: stripping control characters is the point
-  const clean = s.replace(/[\u0000-\u001f\u007f-\u009f\u200b-\u200f\u202a-\u202e\u2066-\u2069]/g, '').slice(0, 32);
+  const clean = [...s]
+    .filter((c) => !hidden(c.codePointAt(0) ?? 0))
+    .join('')
+    .slice(0, 32);
   return clean.length > 0 ? clean : undefined;
 }
 

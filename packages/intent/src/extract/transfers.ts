@@ -15,11 +15,23 @@ export function extractTransfers(sim: Pick<RawSimulation, 'trace' | 'logs' | 'na
   for (const f of sim.trace) {
     if (f.value === '0' || rolledBack(f.path)) continue;
     if (f.type === 'CALL' || f.type === 'CREATE' || f.type === 'CREATE2' || f.type === 'SELFDESTRUCT') {
-      out.push({ asset: { kind: 'native', decimals: 18 }, from: f.from, to: f.to, amount: f.value, evidence: `frame ${f.path}` });
+      out.push({
+        asset: { kind: 'native', decimals: 18 },
+        from: f.from,
+        to: f.to,
+        amount: f.value,
+        evidence: `frame ${f.path}`,
+      });
     }
   }
   for (const t of sim.nativeTransfers ?? []) {
-    out.push({ asset: { kind: 'native', decimals: 18 }, from: t.from, to: t.to, amount: t.value.toString(), evidence: 'eth_simulateV1' });
+    out.push({
+      asset: { kind: 'native', decimals: 18 },
+      from: t.from,
+      to: t.to,
+      amount: t.value.toString(),
+      evidence: 'eth_simulateV1',
+    });
   }
   for (const log of sim.logs) {
     const [t0, t1, t2, t3] = log.topics;
@@ -30,11 +42,27 @@ export function extractTransfers(sim: Pick<RawSimulation, 'trace' | 'logs' | 'na
         out.push({ asset, from: topicAddress(t1), to: topicAddress(t2), amount: '1', evidence });
       } else if (log.topics.length === 3) {
         const asset: Asset = { kind: 'erc20', address: log.address };
-        out.push({ asset, from: topicAddress(t1), to: topicAddress(t2), amount: dataWord(log.data, 0).toString(), evidence });
+        out.push({
+          asset,
+          from: topicAddress(t1),
+          to: topicAddress(t2),
+          amount: dataWord(log.data, 0).toString(),
+          evidence,
+        });
       }
     } else if (t0 === TOPIC.TransferSingle && log.topics.length === 4 && t2 && t3) {
-      const asset: Asset = { kind: 'erc1155', address: log.address, tokenId: dataWord(log.data, 0).toString() };
-      out.push({ asset, from: topicAddress(t2), to: topicAddress(t3), amount: dataWord(log.data, 1).toString(), evidence });
+      const asset: Asset = {
+        kind: 'erc1155',
+        address: log.address,
+        tokenId: dataWord(log.data, 0).toString(),
+      };
+      out.push({
+        asset,
+        from: topicAddress(t2),
+        to: topicAddress(t3),
+        amount: dataWord(log.data, 1).toString(),
+        evidence,
+      });
     } else if (t0 === TOPIC.TransferBatch && log.topics.length === 4 && t2 && t3) {
       // data: offset(ids), offset(values), then each array as length + items.
       const idsAt = Number(dataWord(log.data, 0) / 32n);
@@ -42,16 +70,38 @@ export function extractTransfers(sim: Pick<RawSimulation, 'trace' | 'logs' | 'na
       const n = Number(dataWord(log.data, idsAt));
       if (n > 10_000 || n !== Number(dataWord(log.data, valuesAt))) continue;
       for (let i = 0; i < n; i++) {
-        const asset: Asset = { kind: 'erc1155', address: log.address, tokenId: dataWord(log.data, idsAt + 1 + i).toString() };
+        const asset: Asset = {
+          kind: 'erc1155',
+          address: log.address,
+          tokenId: dataWord(log.data, idsAt + 1 + i).toString(),
+        };
         const amount = dataWord(log.data, valuesAt + 1 + i).toString();
-        out.push({ asset, from: topicAddress(t2), to: topicAddress(t3), amount, evidence: `${evidence}[${i}]` });
+        out.push({
+          asset,
+          from: topicAddress(t2),
+          to: topicAddress(t3),
+          amount,
+          evidence: `${evidence}[${i}]`,
+        });
       }
     } else if (t0 === TOPIC.Deposit && log.topics.length === 2 && t1) {
       const asset: Asset = { kind: 'erc20', address: log.address };
-      out.push({ asset, from: ZERO, to: topicAddress(t1), amount: dataWord(log.data, 0).toString(), evidence });
+      out.push({
+        asset,
+        from: ZERO,
+        to: topicAddress(t1),
+        amount: dataWord(log.data, 0).toString(),
+        evidence,
+      });
     } else if (t0 === TOPIC.Withdrawal && log.topics.length === 2 && t1) {
       const asset: Asset = { kind: 'erc20', address: log.address };
-      out.push({ asset, from: topicAddress(t1), to: ZERO, amount: dataWord(log.data, 0).toString(), evidence });
+      out.push({
+        asset,
+        from: topicAddress(t1),
+        to: ZERO,
+        amount: dataWord(log.data, 0).toString(),
+        evidence,
+      });
     }
   }
   return out;

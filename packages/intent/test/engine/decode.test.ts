@@ -1,16 +1,28 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { encodeFunctionData, parseAbi } from 'viem';
-import { decodeCall, decodeMultiSend, encodeMultiSend, decodeRevertReason, flattenDecoded } from '../../src/index.ts';
+import {
+  decodeCall,
+  decodeMultiSend,
+  encodeMultiSend,
+  decodeRevertReason,
+  flattenDecoded,
+} from '../../src/index.ts';
 import { flattenCallTrace, readPrestateDiff } from '../../src/engine/trace.ts';
 
-const erc20 = parseAbi(['function transfer(address to, uint256 amount)', 'function approve(address spender, uint256 amount)']);
+const erc20 = parseAbi([
+  'function transfer(address to, uint256 amount)',
+  'function approve(address spender, uint256 amount)',
+]);
 const safe = parseAbi([
   'function execTransaction(address to, uint256 value, bytes data, uint8 operation, uint256 safeTxGas, uint256 baseGas, uint256 gasPrice, address gasToken, address refundReceiver, bytes signatures)',
   'function addOwnerWithThreshold(address owner, uint256 _threshold)',
 ]);
 const multisend = parseAbi(['function multiSend(bytes transactions)']);
-const mc3 = parseAbi(['struct Call3 { address target; bool allowFailure; bytes callData; }', 'function aggregate3(Call3[] calls)']);
+const mc3 = parseAbi([
+  'struct Call3 { address target; bool allowFailure; bytes callData; }',
+  'function aggregate3(Call3[] calls)',
+]);
 const TOKEN = '0x00000000000000000000000000000000000000aa';
 const SAFE = '0x00000000000000000000000000000000000000bb';
 const MS = '0x00000000000000000000000000000000000000cc';
@@ -31,8 +43,16 @@ describe('decodeCall', () => {
   });
 
   it('decodes Safe execTransaction → multiSend (delegatecall) → inner calls recursively', () => {
-    const approve = encodeFunctionData({ abi: erc20, functionName: 'approve', args: [ALICE, 2n ** 256n - 1n] });
-    const addOwner = encodeFunctionData({ abi: safe, functionName: 'addOwnerWithThreshold', args: [ALICE, 2n] });
+    const approve = encodeFunctionData({
+      abi: erc20,
+      functionName: 'approve',
+      args: [ALICE, 2n ** 256n - 1n],
+    });
+    const addOwner = encodeFunctionData({
+      abi: safe,
+      functionName: 'addOwnerWithThreshold',
+      args: [ALICE, 2n],
+    });
     const packed = encodeMultiSend([
       { operation: 'call', to: TOKEN, value: 0n, data: approve },
       { operation: 'call', to: SAFE, value: 0n, data: addOwner },
@@ -60,14 +80,22 @@ describe('decodeCall', () => {
 
   it('decodes Multicall3 aggregate3 entries', () => {
     const t = encodeFunctionData({ abi: erc20, functionName: 'transfer', args: [ALICE, 5n] });
-    const data = encodeFunctionData({ abi: mc3, functionName: 'aggregate3', args: [[{ target: TOKEN, allowFailure: false, callData: t }]] });
+    const data = encodeFunctionData({
+      abi: mc3,
+      functionName: 'aggregate3',
+      args: [[{ target: TOKEN, allowFailure: false, callData: t }]],
+    });
     const d = decodeCall({ chainId: 1, to: MS, data });
     assert.equal(d.inner?.[0]?.to, TOKEN);
     assert.equal(d.inner?.[0]?.functionName, 'transfer');
   });
 
   it('falls back to the 4-byte database, and reports unknown selectors as such', () => {
-    const mint = encodeFunctionData({ abi: parseAbi(['function mint(address,uint256)']), functionName: 'mint', args: [ALICE, 1n] });
+    const mint = encodeFunctionData({
+      abi: parseAbi(['function mint(address,uint256)']),
+      functionName: 'mint',
+      args: [ALICE, 1n],
+    });
     const d = decodeCall({ chainId: 1, to: TOKEN, data: mint });
     assert.equal(d.source, 'selector-db');
     assert.equal(d.signature, 'mint(address,uint256)');
@@ -85,7 +113,11 @@ describe('decodeCall', () => {
   });
 
   it('decodes revert reasons', () => {
-    const err = encodeFunctionData({ abi: parseAbi(['function Error(string)']), functionName: 'Error', args: ['nope'] });
+    const err = encodeFunctionData({
+      abi: parseAbi(['function Error(string)']),
+      functionName: 'Error',
+      args: ['nope'],
+    });
     assert.equal(decodeRevertReason(err), 'nope');
     assert.match(decodeRevertReason(`0x4e487b71${'0'.repeat(62)}11`) ?? '', /overflow/);
     assert.equal(decodeRevertReason('0x'), undefined);
@@ -103,18 +135,37 @@ describe('trace reading', () => {
       gasUsed: '0x10',
       logs: [{ address: '0x01', topics: ['0x01'], data: '0x', position: '0x1' }],
       calls: [
-        { type: 'DELEGATECALL', from: '0xbb00000000000000000000000000000000000002', to: '0xcc', input: '0x12345678', logs: [{ address: '0x02', topics: [], data: '0x' }] },
-        { type: 'CALL', from: '0xbb', to: '0xdd', value: '0x5', error: 'execution reverted', logs: [{ address: '0x03', topics: [], data: '0x' }] },
+        {
+          type: 'DELEGATECALL',
+          from: '0xbb00000000000000000000000000000000000002',
+          to: '0xcc',
+          input: '0x12345678',
+          logs: [{ address: '0x02', topics: [], data: '0x' }],
+        },
+        {
+          type: 'CALL',
+          from: '0xbb',
+          to: '0xdd',
+          value: '0x5',
+          error: 'execution reverted',
+          logs: [{ address: '0x03', topics: [], data: '0x' }],
+        },
       ],
     });
-    assert.deepEqual(flat.frames.map((f) => [f.path, f.depth, f.type]), [
-      ['0', 0, 'CALL'],
-      ['0.0', 1, 'DELEGATECALL'],
-      ['0.1', 1, 'CALL'],
-    ]);
+    assert.deepEqual(
+      flat.frames.map((f) => [f.path, f.depth, f.type]),
+      [
+        ['0', 0, 'CALL'],
+        ['0.0', 1, 'DELEGATECALL'],
+        ['0.1', 1, 'CALL'],
+      ],
+    );
     assert.equal(flat.frames[0]?.from, '0xaa00000000000000000000000000000000000001');
     // child 0's log, then the parent's log emitted after one sub-call; the reverted child's log is gone
-    assert.deepEqual(flat.logs.map((l) => l.address), ['0x02', '0x01']);
+    assert.deepEqual(
+      flat.logs.map((l) => l.address),
+      ['0x02', '0x01'],
+    );
   });
 
   it('reads storage diffs, with zeroed slots omitted from post', () => {

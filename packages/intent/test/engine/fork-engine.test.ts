@@ -32,7 +32,12 @@ describe('ForkEngine on anvil', () => {
     token = await dev.deploy('DemoToken', ['USD Coin', 'USDC', 10n ** 24n]);
     meter = await startRpcMeter({ upstreamUrl: dev.anvil.rpcUrl });
     // A long head refresh: the tests decide when the engine learns about a new block.
-    engine = new ForkEngine({ upstreamUrl: meter.url, chainId: CHAIN, headRefreshMs: 3_600_000, timeoutMs: 15_000 });
+    engine = new ForkEngine({
+      upstreamUrl: meter.url,
+      chainId: CHAIN,
+      headRefreshMs: 3_600_000,
+      timeoutMs: 15_000,
+    });
   });
   after(async () => {
     await engine?.close();
@@ -44,7 +49,11 @@ describe('ForkEngine on anvil', () => {
     const head = await dev.blockNumber();
     const { report, digest } = await analyzeTransaction(
       { chainId: CHAIN, from: VAULT, to: ALICE, value: '1500000000000000000' },
-      { engine, coverage, lists: { addressBook: new Map([[ALICE, 'Alice']]), allowlist: new Set(), blocklist: new Map() } },
+      {
+        engine,
+        coverage,
+        lists: { addressBook: new Map([[ALICE, 'Alice']]), allowlist: new Set(), blocklist: new Map() },
+      },
     );
     assert.equal(report.simulation.status, 'ok');
     assert.equal(report.simulated, true);
@@ -53,7 +62,12 @@ describe('ForkEngine on anvil', () => {
       await fetch(dev.anvil.rpcUrl, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'eth_getBlockByNumber', params: [`0x${head.toString(16)}`, false] }),
+        body: JSON.stringify({
+          jsonrpc: '2.0',
+          id: 1,
+          method: 'eth_getBlockByNumber',
+          params: [`0x${head.toString(16)}`, false],
+        }),
       })
     ).json()) as { result: { hash: string } };
     assert.equal(report.simulation.block?.hash, upstreamBlock.result.hash);
@@ -65,14 +79,21 @@ describe('ForkEngine on anvil', () => {
       ],
     );
     assert.equal(report.riskLevel, 'none');
-    assert.match(report.summary, /^You are about to send 1\.5 ETH to 0x70997970c51812dc3a10c5e1f61d89e2f6ab2c80 \(address book: Alice\)/);
+    assert.match(
+      report.summary,
+      /^You are about to send 1\.5 ETH to 0x70997970c51812dc3a10c5e1f61d89e2f6ab2c80 \(address book: Alice\)/,
+    );
     assert.equal(reportDigest(report), digest);
     // The digest survives a JSON round trip (what a node receives).
     assert.equal(reportDigest(JSON.parse(JSON.stringify(report))), digest);
   });
 
   it('reports an ERC-20 transfer with token metadata, counterparties and the decoded call', async () => {
-    const data = encodeFunctionData({ abi: tokenAbi(), functionName: 'transfer', args: [ALICE, 1_500_000_000_000_000_000n] });
+    const data = encodeFunctionData({
+      abi: tokenAbi(),
+      functionName: 'transfer',
+      args: [ALICE, 1_500_000_000_000_000_000n],
+    });
     const { report } = await analyzeTransaction(
       { chainId: CHAIN, from: VAULT, to: token, data },
       { engine, coverage, prices: new Map([[token, '1.00']]) },
@@ -91,12 +112,22 @@ describe('ForkEngine on anvil', () => {
         [ALICE, 'eoa', 'recipient'],
       ].sort((a, b) => (a[0]! < b[0]! ? -1 : 1)),
     );
-    assert.match(report.summary, /send 1\.5 USDC \(≈ \$1\.50\) to 0x70997970c51812dc3a10c5e1f61d89e2f6ab2c80/);
+    assert.match(
+      report.summary,
+      /send 1\.5 USDC \(≈ \$1\.50\) to 0x70997970c51812dc3a10c5e1f61d89e2f6ab2c80/,
+    );
   });
 
   it('reports unlimited approvals from the Approval event', async () => {
-    const data = encodeFunctionData({ abi: tokenAbi(), functionName: 'approve', args: [BOB, 2n ** 256n - 1n] });
-    const { report } = await analyzeTransaction({ chainId: CHAIN, from: VAULT, to: token, data }, { engine, coverage });
+    const data = encodeFunctionData({
+      abi: tokenAbi(),
+      functionName: 'approve',
+      args: [BOB, 2n ** 256n - 1n],
+    });
+    const { report } = await analyzeTransaction(
+      { chainId: CHAIN, from: VAULT, to: token, data },
+      { engine, coverage },
+    );
     assert.equal(report.approvals.length, 1);
     const a = report.approvals[0]!;
     assert.equal(a.kind, 'approve');
@@ -104,13 +135,19 @@ describe('ForkEngine on anvil', () => {
     assert.equal(a.owner, VAULT);
     assert.equal(a.unlimited, true);
     assert.equal(a.asset?.symbol, 'USDC');
-    assert.ok(report.findings.some((f) => f.ruleId === 'unlimited-approval'), JSON.stringify(report.findings));
+    assert.ok(
+      report.findings.some((f) => f.ruleId === 'unlimited-approval'),
+      JSON.stringify(report.findings),
+    );
     assert.match(report.summary, /UNLIMITED amount of USDC/);
   });
 
   it('reports a revert with its reason (and moves nothing)', async () => {
     const data = encodeFunctionData({ abi: tokenAbi(), functionName: 'transfer', args: [ALICE, 1n] });
-    const { report } = await analyzeTransaction({ chainId: CHAIN, from: BOB, to: token, data }, { engine, coverage });
+    const { report } = await analyzeTransaction(
+      { chainId: CHAIN, from: BOB, to: token, data },
+      { engine, coverage },
+    );
     assert.equal(report.simulation.status, 'reverted');
     assert.equal(report.simulation.revertReason, 'DemoToken: balance');
     assert.equal(report.simulated, true);
@@ -135,30 +172,37 @@ describe('ForkEngine on anvil', () => {
     engine.invalidateHead();
 
     const upgrade = encodeFunctionData({ abi: v1Abi, functionName: 'upgradeToAndCall', args: [v2, '0x'] });
-    const up = (await analyzeTransaction({ chainId: CHAIN, from: VAULT, to: proxy, data: upgrade }, { engine })).report;
+    const up = (
+      await analyzeTransaction({ chainId: CHAIN, from: VAULT, to: proxy, data: upgrade }, { engine })
+    ).report;
     assert.equal(up.simulation.status, 'ok', up.simulation.revertReason);
     const impl = up.stateChanges.find((s) => s.meaning === 'eip1967.implementation');
     assert.equal(impl?.before, v1);
     assert.equal(impl?.after, v2);
-    assert.ok(up.trace.some((t) => t.delegatecall), 'the proxy delegatecalls its implementation');
+    assert.ok(
+      up.trace.some((t) => t.delegatecall),
+      'the proxy delegatecalls its implementation',
+    );
 
     // execTransaction(addOwnerWithThreshold(BOB, 2)) on the Safe itself.
-    const addOwner = encodeFunctionData({ abi: safeAbi, functionName: 'addOwnerWithThreshold', args: [BOB, 2n] });
+    const addOwner = encodeFunctionData({
+      abi: safeAbi,
+      functionName: 'addOwnerWithThreshold',
+      args: [BOB, 2n],
+    });
     const ZERO = '0x0000000000000000000000000000000000000000';
     const exec = encodeFunctionData({
       abi: safeAbi,
       functionName: 'execTransaction',
       args: [safe, 0n, addOwner, 0, 0n, 0n, 0n, ZERO, ZERO, '0x'],
     });
-    const s = (await analyzeTransaction({ chainId: CHAIN, from: VAULT, to: safe, data: exec }, { engine })).report;
+    const s = (await analyzeTransaction({ chainId: CHAIN, from: VAULT, to: safe, data: exec }, { engine }))
+      .report;
     assert.equal(s.simulation.status, 'ok', s.simulation.revertReason);
-    assert.deepEqual(
-      s.stateChanges.map((c) => [c.meaning, c.key ?? '', c.before, c.after]).sort(),
-      [
-        ['safe.owners', BOB, 'absent', 'present'],
-        ['safe.threshold', '', '1', '2'],
-      ],
-    );
+    assert.deepEqual(s.stateChanges.map((c) => [c.meaning, c.key ?? '', c.before, c.after]).sort(), [
+      ['safe.owners', BOB, 'absent', 'present'],
+      ['safe.threshold', '', '1', '2'],
+    ]);
     assert.equal(s.decoded?.inner?.[0]?.functionName, 'addOwnerWithThreshold');
 
     // Ownable: transferOwnership on OwnableVault.
@@ -167,7 +211,9 @@ describe('ForkEngine on anvil', () => {
     engine.invalidateHead();
     const ownableAbi = artifact('OwnableVault').abi;
     const transfer = encodeFunctionData({ abi: ownableAbi, functionName: 'transferOwnership', args: [BOB] });
-    const o = (await analyzeTransaction({ chainId: CHAIN, from: VAULT, to: ownable, data: transfer }, { engine })).report;
+    const o = (
+      await analyzeTransaction({ chainId: CHAIN, from: VAULT, to: ownable, data: transfer }, { engine })
+    ).report;
     assert.deepEqual(
       o.stateChanges.map((c) => [c.meaning, c.before, c.after]),
       [['ownable.owner', VAULT, BOB]],
@@ -188,7 +234,10 @@ describe('ForkEngine on anvil', () => {
     // New state upstream: BOB receives tokens in a new block. Until the engine refreshes its
     // head, it keeps simulating at the pinned block (BOB still has nothing)…
     const before = engine.stats.resets;
-    await dev.send(token, encodeFunctionData({ abi: tokenAbi(), functionName: 'transfer', args: [BOB, 100n] }));
+    await dev.send(
+      token,
+      encodeFunctionData({ abi: tokenAbi(), functionName: 'transfer', args: [BOB, 100n] }),
+    );
     const bobPays = { chainId: CHAIN, from: BOB, to: token, data };
     assert.equal((await analyzeTransaction(bobPays, { engine })).report.simulation.status, 'reverted');
     // …and once it asks the head again it re-forks at the new block and sees the new state.
@@ -205,7 +254,10 @@ describe('ForkEngine on anvil', () => {
   it('agrees with the RPC engine (second opinion) on the same block', async () => {
     const rpc = new RpcEngine({ url: dev.anvil.rpcUrl, chainId: CHAIN });
     const data = encodeFunctionData({ abi: tokenAbi(), functionName: 'transfer', args: [ALICE, 3n] });
-    const { report } = await analyzeTransaction({ chainId: CHAIN, from: VAULT, to: token, data }, { engine, secondOpinion: rpc });
+    const { report } = await analyzeTransaction(
+      { chainId: CHAIN, from: VAULT, to: token, data },
+      { engine, secondOpinion: rpc },
+    );
     assert.equal(report.simulation.secondOpinion?.engine, 'rpc');
     assert.equal(report.simulation.secondOpinion?.agrees, true, report.simulation.secondOpinion?.detail);
     // The RPC engine alone gives the same asset changes.
@@ -213,20 +265,32 @@ describe('ForkEngine on anvil', () => {
     assert.deepEqual(alone.report.assetChanges, report.assetChanges);
     // eth_simulateV1 mode (no call tree) still sees the transfer.
     const v1 = new RpcEngine({ url: dev.anvil.rpcUrl, mode: 'eth_simulateV1' });
-    const sim = await analyzeTransaction({ chainId: CHAIN, from: VAULT, to: ALICE, value: '5' }, { engine: v1 });
-    assert.deepEqual(sim.report.assetChanges.map((c) => c.delta), ['5', '-5']);
+    const sim = await analyzeTransaction(
+      { chainId: CHAIN, from: VAULT, to: ALICE, value: '5' },
+      { engine: v1 },
+    );
+    assert.deepEqual(
+      sim.report.assetChanges.map((c) => c.delta),
+      ['5', '-5'],
+    );
   });
 
   it('fails closed: unsupported chain, RPC down, timeout → unavailable, risk unknown', async () => {
     const data = encodeFunctionData({ abi: tokenAbi(), functionName: 'transfer', args: [ALICE, 1n] });
-    const wrongChain = await analyzeTransaction({ chainId: 1, from: VAULT, to: token, data }, { engine, coverage });
+    const wrongChain = await analyzeTransaction(
+      { chainId: 1, from: VAULT, to: token, data },
+      { engine, coverage },
+    );
     assert.equal(wrongChain.report.simulation.status, 'unavailable');
     assert.equal(wrongChain.report.simulation.error?.code, 'UNSUPPORTED_CHAIN');
     assert.equal(wrongChain.report.riskLevel, 'unknown');
 
     const dead = new ForkEngine({ upstreamUrl: `http://127.0.0.1:${await freePort()}`, timeoutMs: 3000 });
     try {
-      const down = await analyzeTransaction({ chainId: CHAIN, from: VAULT, to: token, data }, { engine: dead, coverage });
+      const down = await analyzeTransaction(
+        { chainId: CHAIN, from: VAULT, to: token, data },
+        { engine: dead, coverage },
+      );
       assert.equal(down.report.simulation.status, 'unavailable');
       assert.equal(down.report.simulated, false);
       assert.equal(down.report.riskLevel, 'unknown');
@@ -247,7 +311,10 @@ describe('ForkEngine on anvil', () => {
     meter.up = false;
     engine.invalidateHead();
     try {
-      const outage = await analyzeTransaction({ chainId: CHAIN, from: VAULT, to: token, data }, { engine, coverage });
+      const outage = await analyzeTransaction(
+        { chainId: CHAIN, from: VAULT, to: token, data },
+        { engine, coverage },
+      );
       assert.equal(outage.report.simulation.status, 'unavailable');
       assert.equal(outage.report.riskLevel, 'unknown');
     } finally {
@@ -265,11 +332,17 @@ describe('ForkEngine on anvil', () => {
   });
 
   it('rejects malformed requests with a typed error', async () => {
-    await assert.rejects(analyzeTransaction({ chainId: CHAIN, from: 'nope', to: token }, { engine }), { code: 'INVALID_INPUT' });
-    await assert.rejects(analyzeTransaction({ chainId: CHAIN, from: VAULT, to: token, data: '0x1' }, { engine }), {
+    await assert.rejects(analyzeTransaction({ chainId: CHAIN, from: 'nope', to: token }, { engine }), {
       code: 'INVALID_INPUT',
     });
-    await assert.rejects(analyzeTransaction({ chainId: CHAIN, from: VAULT, value: '-1' }, { engine }), { code: 'INVALID_INPUT' });
+    await assert.rejects(
+      analyzeTransaction({ chainId: CHAIN, from: VAULT, to: token, data: '0x1' }, { engine }),
+      {
+        code: 'INVALID_INPUT',
+      },
+    );
+    await assert.rejects(analyzeTransaction({ chainId: CHAIN, from: VAULT, value: '-1' }, { engine }), {
+      code: 'INVALID_INPUT',
+    });
   });
 });
-

@@ -31,6 +31,8 @@ export class Dkls23Presignature implements Presignature {
   readonly signers: readonly PartyId[];
   /** The derived key the signature will verify under (33 bytes) and the tweak to it. */
   readonly publicKey: Uint8Array;
+  /** The group key the derived key is a tweak of. */
+  readonly parentKey: Uint8Array;
   readonly tweak: bigint;
   /** Binds the online round to this presigning session (same for every signer). */
   readonly binding: Uint8Array;
@@ -43,6 +45,7 @@ export class Dkls23Presignature implements Presignature {
     party: PartyId;
     signers: readonly PartyId[];
     publicKey: Uint8Array;
+    parentKey: Uint8Array;
     tweak: bigint;
     binding: Uint8Array;
     secrets: PresignatureSecrets;
@@ -53,6 +56,7 @@ export class Dkls23Presignature implements Presignature {
     this.party = params.party;
     this.signers = Object.freeze([...params.signers]);
     this.publicKey = params.publicKey.slice();
+    this.parentKey = params.parentKey.slice();
     this.tweak = params.tweak;
     this.binding = params.binding.slice();
     this.#secrets = params.secrets;

@@ -29,7 +29,6 @@
 //     id set from R, and it is verified before it is returned; an invalid result aborts
 //     (culprit unknown: the protocol cannot attribute a bad w_i).
 import { bytesToNumberBE } from '@noble/curves/utils.js';
-import { secp256k1 } from '@noble/curves/secp256k1.js';
 import { bytesToHex } from '@noble/hashes/utils.js';
 import { equalBytes, Reader, Writer } from '../encoding.ts';
 import { blame, MpcError, ProtocolAbortError } from '../errors.ts';
@@ -248,13 +247,20 @@ class PresignRounds {
           bigint,
           bigint,
         ];
-        // Protocol 3.6 step 8, the consistency checks: j's multiplication inputs were r_j and sk_j.
-        const chi = bob.chi;
-        if (!Rj.multiply(chi).equals(gammaU.add(du === 0n ? Point.ZERO : G.multiply(du)))) {
-          throw new MpcError('INVALID_PROOF', 'Γ^u consistency check failed (multiplied a value other than r_j)');
-        }
-        if (!pkj.multiply(chi).equals(gammaV.add(dv === 0n ? Point.ZERO : G.multiply(dv)))) {
-          throw new MpcError('INVALID_PROOF', 'Γ^v consistency check failed (multiplied a value other than sk_j)');
+        // Protocol 3.6 step 8, the consistency checks χ·R_j = d^u·G + Γ^u and χ·pk_j = d^v·G + Γ^v:
+        // j's multiplication inputs were r_j and sk_j. Both are checked at once with a random
+        // 128-bit combination ρ (Fiat–Shamir over j's whole message, so j cannot choose its
+        // values knowing ρ): χ·(R_j + ρ·pk_j) = (Γ^u + ρ·Γ^v) + (d^u + ρ·d^v)·G. If either check
+        // fails, the combination fails except with probability 2^-128. One constant-time
+        // multiplication by the secret χ instead of two.
+        const rho = bytesToNumberBE(
+          hashFields('cairn/dkls23/sign/gamma-batch/v1', [this.context, u16(from), u16(this.#party), payload]).subarray(0, 16),
+        );
+        const lhs = Rj.add(pkj.multiplyUnsafe(rho)).multiply(bob.chi);
+        const d = mod(du + rho * dv);
+        const rhs = gammaU.add(gammaV.multiplyUnsafe(rho)).add(d === 0n ? Point.ZERO : G.multiply(d));
+        if (!lhs.equals(rhs)) {
+          throw new MpcError('INVALID_PROOF', 'Γ consistency check failed (multiplied values other than r_j and sk_j)');
         }
         const [cu, cv] = this.#alice.get(from)!;
         R = R.add(Rj);
@@ -283,9 +289,48 @@ function onlineShare(secrets: PresignatureSecrets, tweak: bigint, message: Uint8
   return { u: secrets.u, w: mod(m * secrets.phi + rx * (secrets.v + tweak * secrets.phi)) };
 }
 
+const keyTables = new Map<string, Point>();
+
+/** The group key with a window table (cached): verification then costs two fast multiplications. */
+function keyTable(publicKey: Uint8Array): Point {
+  const id = bytesToHex(publicKey);
+  let p = keyTables.get(id);
+  if (!p) {
+    p = Point.fromAffine(pointFromBytes(publicKey).toAffine());
+    p.precompute(6, false);
+    if (keyTables.size >= 256) keyTables.delete(keyTables.keys().next().value!);
+    keyTables.set(id, p);
+  }
+  return p;
+}
+
+/**
+ * ECDSA verification (SEC 1 §4.1.4) of (r, s) on the 32-byte hash under the derived key
+ * PK + δ·G, computed as R' = (e/s + δ·r/s)·G + (r/s)·PK with PK's cached window table; valid iff
+ * R' ≠ O and x(R') ≡ r (mod n). Public values only: variable-time arithmetic is fine.
+ */
+export function verifyDerived(params: {
+  parentKey: Uint8Array;
+  tweak: bigint;
+  message: Uint8Array;
+  r: bigint;
+  s: bigint;
+}): boolean {
+  const { r, s, tweak } = params;
+  if (r <= 0n || r >= N || s <= 0n || s > HALF_N) return false;
+  const e = bytesToNumberBE(params.message) % N;
+  const sInv = invert(s);
+  const u2 = mod(r * sInv);
+  const u1 = mod(e * sInv + u2 * tweak);
+  const point = G.multiplyUnsafe(u1).add(keyTable(params.parentKey).multiplyUnsafe(u2));
+  return !point.is0() && point.toAffine().x % N === r;
+}
+
 /** Combines the signers' (u_i, w_i) into a low-S signature with recovery id, verified. */
 function combine(params: {
   R: Point;
+  parentKey: Uint8Array;
+  tweak: bigint;
   publicKey: Uint8Array;
   message: Uint8Array;
   u: bigint;
@@ -301,13 +346,13 @@ function combine(params: {
     s = N - s;
     recovery ^= 1;
   }
+  // The final signature is verified before anything returns it.
+  if (!verifyDerived({ parentKey: params.parentKey, tweak: params.tweak, message: params.message, r, s })) {
+    throw new MpcError('INVALID_SIGNATURE', 'the combined signature does not verify');
+  }
   const bytes = new Uint8Array(64);
   bytes.set(scalarToBytes(r), 0);
   bytes.set(scalarToBytes(s), 32);
-  // The final signature is verified before anything returns it.
-  if (!secp256k1.verify(bytes, params.message, params.publicKey, { prehash: false, lowS: true })) {
-    throw new MpcError('INVALID_SIGNATURE', 'the combined signature does not verify');
-  }
   return { bytes, recovery, publicKey: params.publicKey.slice() };
 }
 
@@ -366,7 +411,15 @@ export class Dkls23Sign extends RoundProtocol<Signature> {
       w += share.w;
     }
     const signature = this.#guardUnattributed(() =>
-      combine({ R: this.#secrets!.R, publicKey: this.#setup.publicKey, message: this.#message, u: mod(u), w: mod(w) }),
+      combine({
+        R: this.#secrets!.R,
+        parentKey: this.#setup.share.publicKey,
+        tweak: this.#setup.tweak,
+        publicKey: this.#setup.publicKey,
+        message: this.#message,
+        u: mod(u),
+        w: mod(w),
+      }),
     );
     this.finish(signature);
     return [];
@@ -425,6 +478,7 @@ export class Dkls23Presign extends RoundProtocol<Dkls23Presignature> {
         party: s.share.party,
         signers: s.signers,
         publicKey: s.publicKey,
+        parentKey: s.share.publicKey,
         tweak: s.tweak,
         binding,
         secrets,
@@ -478,6 +532,8 @@ export class Dkls23Online extends RoundProtocol<Signature> {
     try {
       signature = combine({
         R: this.#secrets.R,
+        parentKey: this.#presignature.parentKey,
+        tweak: this.#presignature.tweak,
         publicKey: this.#presignature.publicKey,
         message: this.#message,
         u: mod(u),

@@ -89,7 +89,16 @@ export function aggregateShares(p: AggregateSharesParameters): { signature: Uint
     return { signature: suite.encodeSignature(prepared.REffective, z), z };
   }
   prepared.entries.forEach((entry, i) => {
-    if (!verifySignatureShare(suite, key, prepared, entry.identifier, p.shares[i]!, p.verifyingShare(entry.identifier))) {
+    if (
+      !verifySignatureShare(
+        suite,
+        key,
+        prepared,
+        entry.identifier,
+        p.shares[i]!,
+        p.verifyingShare(entry.identifier),
+      )
+    ) {
       throw new ProtocolAbortError({
         code: 'INVALID_SHARE',
         culprit: entry.identifier,

@@ -28,7 +28,12 @@ export function dkgChallenge(
   R: Uint8Array,
 ): bigint {
   return suite.HDKG(
-    encodeFields('cairn/frost/dkg-pok/v1', [context, new Writer().u16(sender).finish(), concat(...commitments), R]),
+    encodeFields('cairn/frost/dkg-pok/v1', [
+      context,
+      new Writer().u16(sender).finish(),
+      concat(...commitments),
+      R,
+    ]),
   );
 }
 
@@ -43,7 +48,10 @@ export function dkgContext(
     encodeFields('cairn/frost/dkg-context/v1', [
       sessionId,
       new TextEncoder().encode(suite.scheme),
-      new Writer().list(parties, (w, p) => w.u16(p)).u16(threshold).finish(),
+      new Writer()
+        .list(parties, (w, p) => w.u16(p))
+        .u16(threshold)
+        .finish(),
     ]),
   );
 }
@@ -68,7 +76,12 @@ export class FrostDkgProtocol extends RoundProtocol<KeyShare> {
     const parties = normalizeParties(params.parties, 'parties');
     assertMember(params.party, parties);
     assertThreshold(params.threshold, parties.length);
-    super({ party: params.party, sessionId: params.sessionId, protocol: `${suite.scheme}/dkg`, peers: parties });
+    super({
+      party: params.party,
+      sessionId: params.sessionId,
+      protocol: `${suite.scheme}/dkg`,
+      peers: parties,
+    });
     this.#suite = suite;
     this.#parties = parties;
     this.#threshold = params.threshold;
@@ -89,7 +102,10 @@ export class FrostDkgProtocol extends RoundProtocol<KeyShare> {
     const mu = suite.Fn.add(k, suite.Fn.mul(this.#coefficients[0]!, c));
     const w = new Writer();
     for (const e of encoded) w.fixed(e, suite.elementLength);
-    const payload = w.fixed(R, suite.elementLength).fixed(suite.serializeScalar(mu), suite.scalarLength).finish();
+    const payload = w
+      .fixed(R, suite.elementLength)
+      .fixed(suite.serializeScalar(mu), suite.scalarLength)
+      .finish();
     this.#round1.set(this.party, { commitments: points, payload });
     this.expect(1, this.#parties, 'broadcast');
     return [{ to: null, payload }];
@@ -128,7 +144,10 @@ export class FrostDkgProtocol extends RoundProtocol<KeyShare> {
       to,
       payload: new Writer()
         .fixed(this.#transcript!, 32)
-        .fixed(suite.serializeScalar(evaluatePolynomial(suite, this.#coefficients, BigInt(to))), suite.scalarLength)
+        .fixed(
+          suite.serializeScalar(evaluatePolynomial(suite, this.#coefficients, BigInt(to))),
+          suite.scalarLength,
+        )
         .finish(),
     }));
   }
@@ -210,7 +229,9 @@ export class FrostDkgProtocol extends RoundProtocol<KeyShare> {
    * multiplication; a false proof passes with probability ~2^-128. Only if the batch fails are
    * the proofs checked one by one, to name the party whose proof is invalid.
    */
-  #verifyProofs(proofs: readonly { from: PartyId; C0: GroupElement; R: GroupElement; mu: bigint; c: bigint }[]): void {
+  #verifyProofs(
+    proofs: readonly { from: PartyId; C0: GroupElement; R: GroupElement; mu: bigint; c: bigint }[],
+  ): void {
     const suite = this.#suite;
     const { Fn } = suite;
     const { BASE } = suite.Point;

@@ -83,7 +83,9 @@ export function buildKeyShare(p: BuildKeyShareParameters): KeyShare {
   rememberPublicState(publicStateId(suite, share), {
     PK,
     PKElement: suite.serializeElement(PK),
-    verifyingShareBytes: new Map(share.parties.map((party) => [party, suite.serializeElement(verifyingShares.get(party)!)])),
+    verifyingShareBytes: new Map(
+      share.parties.map((party) => [party, suite.serializeElement(verifyingShares.get(party)!)]),
+    ),
     verifyingShares,
     verifyingSetHash: sha256(encodeFields('cairn/frost/verifying-set/v1', [share.publicState])),
   });
@@ -169,7 +171,8 @@ function loadPublicState(suite: Ciphersuite, share: KeyShare): PublicKeyState {
   }
   const PK = groupKeyPoint(suite, share.publicKey);
   const r = new Reader(share.publicState);
-  if (r.string() !== PUBLIC_FORMAT) throw new MpcError('MALFORMED_MESSAGE', 'unknown FROST public state format');
+  if (r.string() !== PUBLIC_FORMAT)
+    throw new MpcError('MALFORMED_MESSAGE', 'unknown FROST public state format');
   const entries = r.list((x) => [x.u16(), x.fixed(suite.elementLength)] as const, 0xffff);
   r.end();
   if (entries.map(([p]) => p).join(',') !== share.parties.join(',')) {
@@ -177,7 +180,9 @@ function loadPublicState(suite: Ciphersuite, share: KeyShare): PublicKeyState {
   }
   const verifyingShareBytes = new Map<PartyId, Uint8Array>(entries);
   // Full RFC 9591 §3.1 validation of every verifying share (subgroup check included).
-  const verifyingShares = new Map<PartyId, GroupElement>(entries.map(([p, b]) => [p, suite.deserializeElement(b)]));
+  const verifyingShares = new Map<PartyId, GroupElement>(
+    entries.map(([p, b]) => [p, suite.deserializeElement(b)]),
+  );
   assertConsistentSharing(suite, share.parties, share.threshold, (p) => verifyingShares.get(p)!, PK);
   const state: PublicKeyState = {
     PK,
@@ -201,7 +206,8 @@ export function loadKeyState(suite: Ciphersuite, share: KeyShare): FrostKeyState
   if (share.chainCode.length !== 0) throw new MpcError('UNSUPPORTED', 'FROST shares carry no chain code');
   const pub = loadPublicState(suite, share);
   const rs = new Reader(share.secretBytes());
-  if (rs.string() !== SECRET_FORMAT) throw new MpcError('MALFORMED_MESSAGE', 'unknown FROST secret state format');
+  if (rs.string() !== SECRET_FORMAT)
+    throw new MpcError('MALFORMED_MESSAGE', 'unknown FROST secret state format');
   const secret = suite.deserializeScalar(rs.fixed(suite.scalarLength));
   rs.end();
   // The share must match its own published verifying share: s_i·G == PK_i.
@@ -255,7 +261,8 @@ function assertConsistentSharing(
         return Fn.mul(num, Fn.inv(den));
       }),
     );
-  if (!at(0n).equals(PK)) throw new MpcError('KEY_MISMATCH', 'verifying shares do not interpolate to the group key');
+  if (!at(0n).equals(PK))
+    throw new MpcError('KEY_MISMATCH', 'verifying shares do not interpolate to the group key');
   for (const p of parties.slice(threshold)) {
     if (!at(BigInt(p)).equals(verifyingShare(p))) {
       throw new MpcError('KEY_MISMATCH', `verifying share of party ${p} is not on the committee's sharing`);

@@ -29,7 +29,12 @@ export class FrostRefreshProtocol extends RoundProtocol<KeyShare> {
   constructor(suite: Ciphersuite, params: RefreshParameters) {
     const state = loadKeyState(suite, params.share);
     const share = params.share;
-    super({ party: share.party, sessionId: params.sessionId, protocol: `${suite.scheme}/refresh`, peers: share.parties });
+    super({
+      party: share.party,
+      sessionId: params.sessionId,
+      protocol: `${suite.scheme}/refresh`,
+      peers: share.parties,
+    });
     this.#suite = suite;
     this.#state = state;
     this.#random = params.random ?? randomBytes;
@@ -38,7 +43,11 @@ export class FrostRefreshProtocol extends RoundProtocol<KeyShare> {
         this.sessionId,
         new TextEncoder().encode(suite.scheme),
         share.publicKey,
-        new Writer().u32(share.version).u16(share.threshold).list(share.parties, (w, p) => w.u16(p)).finish(),
+        new Writer()
+          .u32(share.version)
+          .u16(share.threshold)
+          .list(share.parties, (w, p) => w.u16(p))
+          .finish(),
         state.verifyingSetHash,
       ]),
     );
@@ -137,9 +146,14 @@ export class FrostRefreshProtocol extends RoundProtocol<KeyShare> {
     const deltaPoint = delta === 0n ? suite.Point.ZERO : BASE.multiply(delta);
     if (!deltaPoint.equals(evaluateCommitment(suite, C, this.party))) {
       for (const [from, s] of received) {
-        const expected = evaluateCommitment(suite, [null, ...this.#round1.get(from)!.commitments], this.party);
+        const expected = evaluateCommitment(
+          suite,
+          [null, ...this.#round1.get(from)!.commitments],
+          this.party,
+        );
         const got = s === 0n ? suite.Point.ZERO : BASE.multiply(s);
-        if (!got.equals(expected)) this.abort('INVALID_SHARE', from, 'refresh share does not match the commitments');
+        if (!got.equals(expected))
+          this.abort('INVALID_SHARE', from, 'refresh share does not match the commitments');
       }
       this.abort('INVALID_SHARE', null, 'refresh shares do not match the commitments');
     }

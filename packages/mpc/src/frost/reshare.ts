@@ -48,7 +48,8 @@ export class FrostReshareProtocol extends RoundProtocol<KeyShare | null> {
     const PK = groupKeyPoint(suite, params.publicKey);
     let state: FrostKeyState | null = null;
     if (oldParties.includes(params.party)) {
-      if (!params.share) throw new MpcError('INVALID_PARAMETERS', `old party ${params.party} must bring its share`);
+      if (!params.share)
+        throw new MpcError('INVALID_PARAMETERS', `old party ${params.party} must bring its share`);
       state = loadKeyState(suite, params.share);
       const s = params.share;
       if (
@@ -58,12 +59,23 @@ export class FrostReshareProtocol extends RoundProtocol<KeyShare | null> {
         s.parties.join(',') !== oldParties.join(',') ||
         !equalBytes(s.publicKey, params.publicKey)
       ) {
-        throw new MpcError('KEY_MISMATCH', 'share does not match the old committee, threshold, key or version');
+        throw new MpcError(
+          'KEY_MISMATCH',
+          'share does not match the old committee, threshold, key or version',
+        );
       }
     } else if (params.share !== null) {
-      throw new MpcError('INVALID_PARAMETERS', `party ${params.party} is not in the old committee but brings a share`);
+      throw new MpcError(
+        'INVALID_PARAMETERS',
+        `party ${params.party} is not in the old committee but brings a share`,
+      );
     }
-    super({ party: params.party, sessionId: params.sessionId, protocol: `${suite.scheme}/reshare`, peers: participants });
+    super({
+      party: params.party,
+      sessionId: params.sessionId,
+      protocol: `${suite.scheme}/reshare`,
+      peers: participants,
+    });
     this.#suite = suite;
     this.#state = state;
     this.#oldParties = oldParties;
@@ -158,7 +170,10 @@ export class FrostReshareProtocol extends RoundProtocol<KeyShare | null> {
       if (to === this.party) continue;
       const w = new Writer().fixed(this.#transcript, 32);
       if (this.#state) {
-        w.fixed(suite.serializeScalar(evaluatePolynomial(suite, this.#coefficients, BigInt(to))), suite.scalarLength);
+        w.fixed(
+          suite.serializeScalar(evaluatePolynomial(suite, this.#coefficients, BigInt(to))),
+          suite.scalarLength,
+        );
       }
       out.push({ to, payload: w.finish(), round: 2 });
     }
@@ -208,7 +223,8 @@ export class FrostReshareProtocol extends RoundProtocol<KeyShare | null> {
     if (secret === 0n || !BASE.multiply(secret).equals(evaluateCommitment(suite, C, this.party))) {
       for (const [from, s] of received) {
         const expected = evaluateCommitment(suite, this.#round1.get(from)!.commitments, this.party);
-        if (!BASE.multiply(s).equals(expected)) this.abort('INVALID_SHARE', from, 'reshared share does not match the commitments');
+        if (!BASE.multiply(s).equals(expected))
+          this.abort('INVALID_SHARE', from, 'reshared share does not match the commitments');
       }
       this.abort('INVALID_SHARE', null, 'reshared shares do not match the commitments');
     }

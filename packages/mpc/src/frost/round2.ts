@@ -47,7 +47,10 @@ export interface PreparedSigning {
 }
 
 /** RFC 9591 §4.3 encode_group_commitment_list. */
-export function encodeGroupCommitmentList(suite: Ciphersuite, entries: readonly SigningCommitment[]): Uint8Array {
+export function encodeGroupCommitmentList(
+  suite: Ciphersuite,
+  entries: readonly SigningCommitment[],
+): Uint8Array {
   const parts: Uint8Array[] = [];
   for (const e of entries) parts.push(suite.serializeScalar(BigInt(e.identifier)), e.hiding, e.binding);
   return concat(...parts);
@@ -170,7 +173,8 @@ export function computeSignatureShare(
 ): bigint {
   const { Fn } = suite;
   const index = prepared.entries.findIndex((e) => e.identifier === identifier);
-  if (index < 0) throw new MpcError('INVALID_PARAMETERS', `signer ${identifier} is not in the commitment list`);
+  if (index < 0)
+    throw new MpcError('INVALID_PARAMETERS', `signer ${identifier} is not in the commitment list`);
   const rho = prepared.bindingFactors[index]!;
   const lambda = deriveInterpolatingValue(Fn, prepared.identifiers, BigInt(identifier));
   let k = Fn.add(nonces.hiding, Fn.mul(nonces.binding, rho));

@@ -57,7 +57,8 @@ export class FrostSignProtocol extends RoundProtocol<Signature> {
         `${signers.length} signers cannot sign for a ${share.threshold}-of-${share.parties.length} key`,
       );
     }
-    if (!(params.message instanceof Uint8Array)) throw new MpcError('INVALID_PARAMETERS', 'message must be bytes');
+    if (!(params.message instanceof Uint8Array))
+      throw new MpcError('INVALID_PARAMETERS', 'message must be bytes');
     if (params.derivationPath !== undefined && params.derivationPath.length > 0) {
       throw new MpcError('UNSUPPORTED', 'FROST keys do not support BIP-32 derivation');
     }
@@ -65,7 +66,12 @@ export class FrostSignProtocol extends RoundProtocol<Signature> {
     if (root !== undefined && !suite.xOnly) {
       throw new MpcError('UNSUPPORTED', `${suite.scheme} has no Taproot tweak`);
     }
-    super({ party: share.party, sessionId: params.sessionId, protocol: `${suite.scheme}/sign`, peers: signers });
+    super({
+      party: share.party,
+      sessionId: params.sessionId,
+      protocol: `${suite.scheme}/sign`,
+      peers: signers,
+    });
     this.#suite = suite;
     this.#state = state;
     this.#signers = signers;
@@ -149,7 +155,11 @@ export class FrostSignProtocol extends RoundProtocol<Signature> {
     this.#nonces = null; // single use
     this.#prepared = prepared;
     this.#listHash = sha256(
-      encodeFields('cairn/frost/commitment-list/v1', [this.#context, prepared.commitmentListHash, u16(this.#signers.length)]),
+      encodeFields('cairn/frost/commitment-list/v1', [
+        this.#context,
+        prepared.commitmentListHash,
+        u16(this.#signers.length),
+      ]),
     );
     this.expect(2, this.#signers, 'broadcast');
     const payload = new Writer()

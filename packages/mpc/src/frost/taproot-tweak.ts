@@ -19,7 +19,11 @@ export function taprootTweak(suite: Ciphersuite, P: GroupElement, merkleRoot: Ui
 }
 
 /** The signing key for the output key Q = P + t·G (P has even Y, as Cairn stores it). */
-export function taprootSigningKey(suite: Ciphersuite, P: GroupElement, merkleRoot: Uint8Array | null): SigningKey {
+export function taprootSigningKey(
+  suite: Ciphersuite,
+  P: GroupElement,
+  merkleRoot: Uint8Array | null,
+): SigningKey {
   if (!suite.xOnly) throw new MpcError('UNSUPPORTED', `${suite.scheme} has no Taproot tweak`);
   const t = taprootTweak(suite, P, merkleRoot);
   const Q = t === 0n ? P : P.add(suite.Point.BASE.multiplyUnsafe(t));

@@ -27,7 +27,11 @@ const cases: {
   /** The standard verifier for a Cairn-format public key. */
   verify: (sig: Uint8Array, msg: Uint8Array, pk: Uint8Array) => boolean;
 }[] = [
-  { scheme: frostEd25519, noble: ed25519_FROST, verify: (s, m, pk) => ed25519.verify(s, m, pk, { zip215: false }) },
+  {
+    scheme: frostEd25519,
+    noble: ed25519_FROST,
+    verify: (s, m, pk) => ed25519.verify(s, m, pk, { zip215: false }),
+  },
   { scheme: frostSecp256k1, noble: secp256k1_FROST, verify: (s, m, pk) => secp256k1_FROST.verify(s, m, pk) },
   { scheme: frostTaproot, noble: schnorr_FROST, verify: (s, m, pk) => schnorr.verify(s, m, pk) },
 ];
@@ -80,14 +84,21 @@ function nobleSign(f: FROST, keys: Key[], msg: Uint8Array): Uint8Array {
 function cairnSign(scheme: FrostScheme, shares: KeyShare[], msg: Uint8Array): Uint8Array {
   const sessionId = sid();
   const signers = shares.map((s) => s.party);
-  const out = runProtocol({ parties: shares.map((share) => scheme.sign({ sessionId, share, signers, message: msg })) });
+  const out = runProtocol({
+    parties: shares.map((share) => scheme.sign({ sessionId, share, signers, message: msg })),
+  });
   return [...out.values()][0]!.bytes;
 }
 
 function nobleDkg(f: FROST, t: number): Key[] {
   const ids = parties.map((p) => f.Identifier.fromNumber(p));
   const r1 = ids.map((id) => f.DKG.round1(id, { min: t, max: parties.length }));
-  const r2 = r1.map((me) => f.DKG.round2(me.secret, r1.filter((o) => o !== me).map((o) => o.public)));
+  const r2 = r1.map((me) =>
+    f.DKG.round2(
+      me.secret,
+      r1.filter((o) => o !== me).map((o) => o.public),
+    ),
+  );
   return ids.map((id, i) =>
     f.DKG.round3(
       r1[i]!.secret,
@@ -131,7 +142,8 @@ for (const c of cases) {
       // noble's own signature with the same key verifies under the same Cairn public key.
       const nobleSig = nobleSign(c.noble, [keys[1]!, keys[2]!], msg);
       assert.ok(c.verify(nobleSig, msg, pk));
-      if (c.scheme.id !== 'frost-taproot') assert.ok(c.noble.verify(sig, msg, keys[0]!.public.commitments[0]!));
+      if (c.scheme.id !== 'frost-taproot')
+        assert.ok(c.noble.verify(sig, msg, keys[0]!.public.commitments[0]!));
     });
 
     it("noble's trusted-dealer shares (either parity of the key) sign through Cairn", () => {
@@ -159,7 +171,14 @@ describe('importKeyShare validation', () => {
     const key = { public: deal.public, secret: deal.secretShares[f.Identifier.fromNumber(1)]! } as Key;
     const other = deal.secretShares[f.Identifier.fromNumber(2)]!;
     assert.throws(
-      () => fromNoble(frostEd25519, f, { ...key, secret: { ...key.secret, signingShare: other.signingShare } }, 1, 2),
+      () =>
+        fromNoble(
+          frostEd25519,
+          f,
+          { ...key, secret: { ...key.secret, signingShare: other.signingShare } },
+          1,
+          2,
+        ),
       /does not match its verifying share/,
     );
     const wrongKey = { ...key, public: { ...key.public, commitments: [hexToBytes(`58${'66'.repeat(31)}`)] } };

@@ -2,7 +2,15 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { describe, it } from 'node:test';
-import { frost, frostEd25519, frostTaproot, type KeyShare, MpcError, type PartyId, runProtocol } from '@cairn/mpc';
+import {
+  frost,
+  frostEd25519,
+  frostTaproot,
+  type KeyShare,
+  MpcError,
+  type PartyId,
+  runProtocol,
+} from '@cairn/mpc';
 import { schnorr, secp256k1 } from '@noble/curves/secp256k1.js';
 import { bytesToHex, hexToBytes } from '@noble/hashes/utils.js';
 
@@ -17,14 +25,18 @@ const sign = (shares: KeyShare[], message: Uint8Array, taprootMerkleRoot?: Uint8
   const sessionId = sid();
   const signers = shares.map((s) => s.party);
   const out = runProtocol({
-    parties: shares.map((share) => frostTaproot.sign({ sessionId, share, signers, message, taprootMerkleRoot })),
+    parties: shares.map((share) =>
+      frostTaproot.sign({ sessionId, share, signers, message, taprootMerkleRoot }),
+    ),
   });
   return [...out.values()][0]!;
 };
 
 /** BIP-341 taproot_tweak_pubkey, written independently with noble's point API. */
 function tweakPubkey(internal: Uint8Array, merkleRoot: Uint8Array | null): Uint8Array {
-  const t = BigInt(`0x${bytesToHex(schnorr.utils.taggedHash('TapTweak', internal, merkleRoot ?? new Uint8Array(0)))}`);
+  const t = BigInt(
+    `0x${bytesToHex(schnorr.utils.taggedHash('TapTweak', internal, merkleRoot ?? new Uint8Array(0)))}`,
+  );
   const P = schnorr.utils.lift_x(BigInt(`0x${bytesToHex(internal)}`));
   return P.add(secp256k1.Point.BASE.multiply(t)).toBytes(true).subarray(1);
 }
@@ -85,7 +97,11 @@ describe('frost-taproot: BIP-340 keys and BIP-341 key-path tweak', () => {
     const shares = dkg(3, [1, 2, 3, 4, 5]);
     const root = new Uint8Array(randomBytes(32));
     const msg = new TextEncoder().encode('any length message');
-    const sig = sign([5, 2, 4].map((p) => shares.get(p)!), msg, root);
+    const sig = sign(
+      [5, 2, 4].map((p) => shares.get(p)!),
+      msg,
+      root,
+    );
     assert.ok(schnorr.verify(sig.bytes, msg, tweakPubkey(shares.get(1)!.publicKey, root)));
   });
 
@@ -102,7 +118,10 @@ describe('frost-taproot: BIP-340 keys and BIP-341 key-path tweak', () => {
         taprootMerkleRoot: i === 0 ? null : new Uint8Array(32),
       }),
     );
-    assert.throws(() => runProtocol({ parties }), (e: unknown) => e instanceof MpcError && e.code === 'KEY_MISMATCH');
+    assert.throws(
+      () => runProtocol({ parties }),
+      (e: unknown) => e instanceof MpcError && e.code === 'KEY_MISMATCH',
+    );
   });
 
   it('rejects a malformed Merkle root, and a tweak on a non-BIP-340 scheme', () => {
@@ -114,11 +133,19 @@ describe('frost-taproot: BIP-340 keys and BIP-341 key-path tweak', () => {
     );
     const sessionId = sid();
     const ed = runProtocol({
-      parties: [1, 2, 3].map((party) => frostEd25519.dkg({ sessionId, party, parties: [1, 2, 3], threshold: 2 })),
+      parties: [1, 2, 3].map((party) =>
+        frostEd25519.dkg({ sessionId, party, parties: [1, 2, 3], threshold: 2 }),
+      ),
     });
     assert.throws(
       () =>
-        frostEd25519.sign({ sessionId: sid(), share: ed.get(1)!, signers: [1, 2], message: new Uint8Array(1), taprootMerkleRoot: null }),
+        frostEd25519.sign({
+          sessionId: sid(),
+          share: ed.get(1)!,
+          signers: [1, 2],
+          message: new Uint8Array(1),
+          taprootMerkleRoot: null,
+        }),
       (e: unknown) => e instanceof MpcError && e.code === 'UNSUPPORTED',
     );
   });

@@ -26,6 +26,11 @@ const code = (expected: string) => (e: unknown) => {
   return true;
 };
 const sid = () => new Uint8Array(randomBytes(32));
+/** A payload edit writing `bytes` at `offset`. */
+const put = (bytes: Uint8Array, offset: number) => (p: Uint8Array) => {
+  p.set(bytes, offset);
+  return p;
+};
 const suites = [frost.ed25519Suite, frost.secp256k1Suite, frost.taprootSuite];
 
 // Ed25519: y = p (non-canonical encoding of y = 0), a point of order 8, the identity.
@@ -77,9 +82,14 @@ describe('FROST element and scalar decoding', () => {
       it('group public keys', () => {
         const pk = suite.encodePublicKey(suite.Point.BASE);
         assert.throws(() => suite.decodePublicKey(pk.subarray(1)), code('INVALID_LENGTH'));
-        const offCurve = suite.xOnly ? hexToBytes(`${'00'.repeat(31)}05`) : suite.elementLength === 32 ? ED_OFF_CURVE : hexToBytes(`02${'00'.repeat(31)}05`);
+        const offCurve = suite.xOnly
+          ? hexToBytes(`${'00'.repeat(31)}05`)
+          : suite.elementLength === 32
+            ? ED_OFF_CURVE
+            : hexToBytes(`02${'00'.repeat(31)}05`);
         assert.throws(() => suite.decodePublicKey(offCurve), code('INVALID_POINT'));
-        if (suite.xOnly) assert.throws(() => suite.decodePublicKey(new Uint8Array(32).fill(0xff)), code('INVALID_POINT'));
+        if (suite.xOnly)
+          assert.throws(() => suite.decodePublicKey(new Uint8Array(32).fill(0xff)), code('INVALID_POINT'));
       });
     });
   }
@@ -120,7 +130,9 @@ describe('FROST element and scalar decoding', () => {
     const D2 = entries[1]!.D.add(T);
     entries[1] = { ...entries[1]!, D: D2, hiding: D2.toBytes() };
     const prepared = frost.prepareSigning(suite, key, entries, new Uint8Array(1));
-    const z = rounds.map((r, i) => frost.computeSignatureShare(suite, prepared, i + 1, r.nonces, shares.get(i + 1)!));
+    const z = rounds.map((r, i) =>
+      frost.computeSignatureShare(suite, prepared, i + 1, r.nonces, shares.get(i + 1)!),
+    );
     assert.throws(
       () =>
         frost.aggregateShares({
@@ -170,7 +182,7 @@ describe('FROST protocol messages with invalid values name the sender', () => {
     it(`${scheme.id}: off-curve commitment → INVALID_POINT, blamed on the sender`, () => {
       const bad = suite.elementLength === 32 ? ED_OFF_CURVE : hexToBytes(`02${'00'.repeat(31)}05`);
       expectAbort(
-        new InMemoryRouter({ faults: [faults.tamper({ round: 1, from: 3 }, (p) => (p.set(bad, 32), p))] }),
+        new InMemoryRouter({ faults: [faults.tamper({ round: 1, from: 3 }, put(bad, 32))] }),
         'INVALID_POINT',
         3,
       );
@@ -178,7 +190,9 @@ describe('FROST protocol messages with invalid values name the sender', () => {
     it(`${scheme.id}: identity commitment → INVALID_POINT`, () => {
       const id = suite.elementLength === 32 ? ED_IDENTITY : new Uint8Array(33);
       expectAbort(
-        new InMemoryRouter({ faults: [faults.tamper({ round: 1, from: 1 }, (p) => (p.set(id, 32 + Ne), p))] }),
+        new InMemoryRouter({
+          faults: [faults.tamper({ round: 1, from: 1 }, put(id, 32 + Ne))],
+        }),
         'INVALID_POINT',
         1,
       );
@@ -192,12 +206,14 @@ describe('FROST protocol messages with invalid values name the sender', () => {
     });
     it(`${scheme.id}: zero, out-of-range and invalid signature shares`, () => {
       expectAbort(
-        new InMemoryRouter({ faults: [faults.tamper({ round: 2, from: 1 }, (p) => (p.fill(0, 32), p))] }),
+        new InMemoryRouter({ faults: [faults.tamper({ round: 2, from: 1 }, (p) => p.fill(0, 32))] }),
         'ZERO_SCALAR',
         1,
       );
       expectAbort(
-        new InMemoryRouter({ faults: [faults.tamper({ round: 2, from: 3 }, (p) => (p.set(orderBytes, 32), p))] }),
+        new InMemoryRouter({
+          faults: [faults.tamper({ round: 2, from: 3 }, put(orderBytes, 32))],
+        }),
         'OUT_OF_RANGE',
         3,
       );
@@ -205,7 +221,7 @@ describe('FROST protocol messages with invalid values name the sender', () => {
       const one = new Uint8Array(Ns);
       one[suite.Fn.isLE ? 0 : Ns - 1] = 1;
       expectAbort(
-        new InMemoryRouter({ faults: [faults.tamper({ round: 2, from: 3 }, (p) => (p.set(one, 32), p))] }),
+        new InMemoryRouter({ faults: [faults.tamper({ round: 2, from: 3 }, put(one, 32))] }),
         'INVALID_SHARE',
         3,
       );
@@ -217,8 +233,12 @@ describe('FROST protocol messages with invalid values name the sender', () => {
       assert.throws(
         () =>
           runProtocol({
-            router: new InMemoryRouter({ faults: [faults.tamper({ round: 2, from: 2, to: 1 }, (p) => (p.set(one, 32), p))] }),
-            parties: [1, 2, 3].map((party) => scheme.dkg({ sessionId: s, party, parties: [1, 2, 3], threshold: 2 })),
+            router: new InMemoryRouter({
+              faults: [faults.tamper({ round: 2, from: 2, to: 1 }, put(one, 32))],
+            }),
+            parties: [1, 2, 3].map((party) =>
+              scheme.dkg({ sessionId: s, party, parties: [1, 2, 3], threshold: 2 }),
+            ),
           }),
         (e: unknown) => e instanceof ProtocolAbortError && e.code === 'INVALID_SHARE' && e.culprit === 2,
       );
@@ -229,7 +249,9 @@ describe('FROST protocol messages with invalid values name the sender', () => {
         () =>
           runProtocol({
             router: new InMemoryRouter({ faults: [faults.flipBit({ round: 1, from: 3 }, 3 * Ne + Ns - 2)] }),
-            parties: [1, 2, 3].map((party) => scheme.dkg({ sessionId: s, party, parties: [1, 2, 3], threshold: 2 })),
+            parties: [1, 2, 3].map((party) =>
+              scheme.dkg({ sessionId: s, party, parties: [1, 2, 3], threshold: 2 }),
+            ),
           }),
         (e: unknown) => e instanceof ProtocolAbortError && e.code === 'INVALID_PROOF' && e.culprit === 3,
       );
@@ -240,7 +262,9 @@ describe('FROST protocol messages with invalid values name the sender', () => {
 describe('FROST key shares', () => {
   const sessionId = sid();
   const shares = runProtocol({
-    parties: [1, 2, 3].map((party) => frostSecp256k1.dkg({ sessionId, party, parties: [1, 2, 3], threshold: 2 })),
+    parties: [1, 2, 3].map((party) =>
+      frostSecp256k1.dkg({ sessionId, party, parties: [1, 2, 3], threshold: 2 }),
+    ),
   });
   const share = shares.get(1)!;
   const rebuild = (edit: Partial<ConstructorParameters<typeof KeyShare>[0]>) =>
@@ -265,7 +289,10 @@ describe('FROST key shares', () => {
     assert.doesNotThrow(() => signWith(again));
   });
   it('a share of another scheme is refused', () => {
-    assert.throws(() => frostTaproot.sign({ sessionId: sid(), share, signers: [1, 2], message: new Uint8Array(1) }), code('KEY_MISMATCH'));
+    assert.throws(
+      () => frostTaproot.sign({ sessionId: sid(), share, signers: [1, 2], message: new Uint8Array(1) }),
+      code('KEY_MISMATCH'),
+    );
   });
   it('a corrupted signing share, verifying share or group key is refused with a typed error', () => {
     const secret = share.secretBytes();
@@ -276,7 +303,10 @@ describe('FROST key shares', () => {
     const pub = share.publicState.slice();
     pub[pub.length - 1]! ^= 1;
     assert.throws(() => signWith(rebuild({ publicState: pub })), MpcError);
-    assert.throws(() => signWith(rebuild({ publicKey: share.publicKey.subarray(1) })), code('INVALID_LENGTH'));
+    assert.throws(
+      () => signWith(rebuild({ publicKey: share.publicKey.subarray(1) })),
+      code('INVALID_LENGTH'),
+    );
     assert.throws(() => signWith(rebuild({ publicState: pub.subarray(0, 10) })), code('MALFORMED_MESSAGE'));
   });
 });

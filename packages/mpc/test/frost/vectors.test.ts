@@ -44,7 +44,8 @@ for (const { file, suite, scheme } of cases) {
   const v = JSON.parse(readFileSync(join(dir, file), 'utf8')) as Vector;
   const hex = (b: Uint8Array) => bytesToHex(b);
   const scalar = (h: string) => suite.deserializeScalar(hexToBytes(h));
-  const shareOf = (id: number) => scalar(v.inputs.participant_shares.find((s) => s.identifier === id)!.participant_share);
+  const shareOf = (id: number) =>
+    scalar(v.inputs.participant_shares.find((s) => s.identifier === id)!.participant_share);
   const message = hexToBytes(v.inputs.message);
   const groupPublicKey = hexToBytes(v.inputs.group_public_key);
   const verifyingShares = new Map<PartyId, Uint8Array>(
@@ -126,10 +127,21 @@ for (const { file, suite, scheme } of cases) {
     });
 
     it('aggregate names the signer whose share is invalid (§5.4)', () => {
-      const bad = v.round_two_outputs.outputs.map((o) => ({ identifier: o.identifier, share: hexToBytes(o.sig_share) }));
+      const bad = v.round_two_outputs.outputs.map((o) => ({
+        identifier: o.identifier,
+        share: hexToBytes(o.sig_share),
+      }));
       bad[1]!.share[0]! ^= 1;
       assert.throws(
-        () => frost.aggregate({ suite, groupPublicKey, commitments, message, signatureShares: bad, verifyingShares }),
+        () =>
+          frost.aggregate({
+            suite,
+            groupPublicKey,
+            commitments,
+            message,
+            signatureShares: bad,
+            verifyingShares,
+          }),
         (e: unknown) =>
           e instanceof Error &&
           (e as { code?: string }).code === 'INVALID_SHARE' &&

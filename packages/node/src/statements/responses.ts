@@ -9,6 +9,8 @@ export const keygenResponseSchema = z.strictObject({
   keyId: z.string(),
   scheme: z.string(),
   publicKey: hex,
+  /** BIP-32 chain code where the scheme supports derivation (child public keys need it). */
+  chainCode: hex.optional(),
   /** EVM address (checksummed) for secp256k1 keys. */
   address: z.string().optional(),
 });

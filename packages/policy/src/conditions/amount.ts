@@ -12,7 +12,10 @@ export interface Bounds {
   lte?: bigint;
 }
 
-export function parseBounds(b: { gt?: string; gte?: string; lt?: string; lte?: string }, parse: (s: string) => bigint): Bounds {
+export function parseBounds(
+  b: { gt?: string; gte?: string; lt?: string; lte?: string },
+  parse: (s: string) => bigint,
+): Bounds {
   const out: Bounds = {};
   if (b.gt !== undefined) out.gt = parse(b.gt);
   if (b.gte !== undefined) out.gte = parse(b.gte);
@@ -53,7 +56,10 @@ export function usdOf(f: EvalFacts, ctx: CompileContext) {
   return f.usd;
 }
 
-export function compileAmountUsd(c: NonNullable<Conditions['amountUsd']>, ctx: CompileContext): CompiledCondition {
+export function compileAmountUsd(
+  c: NonNullable<Conditions['amountUsd']>,
+  ctx: CompileContext,
+): CompiledCondition {
   const b = parseBounds(c, parseUsdMicros);
   return {
     kind: 'amountUsd',

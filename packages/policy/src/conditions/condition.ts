@@ -47,10 +47,6 @@ export interface CompileContext {
   readonly policy: PolicyDocument;
   /** destinationKey(chain, address) → entry. */
   readonly addressIndex: ReadonlyMap<string, AddressBookEntry>;
-  /** Time-zone → cached formatter (shared across rules). */
-  readonly formatters: Map<string, Intl.DateTimeFormat>;
-  /** Time-zone → the last computed local time and its UTC minute (a memo of a pure function). */
-  readonly localTimes: Map<string, { minute: number; local: LocalTime }>;
 }
 
 export function isUnavailable(r: MatchResult): r is Unavailable {

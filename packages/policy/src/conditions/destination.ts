@@ -8,12 +8,17 @@ import { type CompileContext, type CompiledCondition, type EvalFacts, list } fro
 export function resolveDestination(f: EvalFacts, ctx: CompileContext): AddressBookEntry | null {
   if (f.destinationEntry === undefined) {
     const d = f.request.destination;
-    f.destinationEntry = d ? (ctx.addressIndex.get(destinationKey(f.request.chain, d.address)) ?? null) : null;
+    f.destinationEntry = d
+      ? (ctx.addressIndex.get(destinationKey(f.request.chain, d.address)) ?? null)
+      : null;
   }
   return f.destinationEntry;
 }
 
-export function compileDestination(c: NonNullable<Conditions['destination']>, ctx: CompileContext): CompiledCondition {
+export function compileDestination(
+  c: NonNullable<Conditions['destination']>,
+  ctx: CompileContext,
+): CompiledCondition {
   const entries = c.entries ? new Set(c.entries) : null;
   const groups = c.groups ? new Set(c.groups) : null;
   const type = c.type ?? (entries || groups ? 'whitelisted' : 'any');

@@ -13,7 +13,8 @@ export function compileInitiator(c: NonNullable<Conditions['initiator']>): Compi
       return false;
     },
     describe(f) {
-      if (users.has(f.request.initiator)) return `initiator ${f.request.initiator} is one of ${list([...users])}`;
+      if (users.has(f.request.initiator))
+        return `initiator ${f.request.initiator} is one of ${list([...users])}`;
       const hit = [...f.initiatorGroups].filter((g) => groups.has(g));
       return `initiator ${f.request.initiator} is in group ${list(hit)}`;
     },

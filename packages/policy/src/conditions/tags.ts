@@ -23,7 +23,8 @@ export function tagMatcher(patterns: readonly string[]): (tags: readonly string[
 export function compileTags(which: 'vault' | 'wallet', c: TagCondition): CompiledCondition {
   const ids = c.ids ? new Set(c.ids) : null;
   const tags = c.tags ? tagMatcher(c.tags) : null;
-  const target = (f: Parameters<CompiledCondition['test']>[0]) => (which === 'vault' ? f.request.vault : f.request.wallet);
+  const target = (f: Parameters<CompiledCondition['test']>[0]) =>
+    which === 'vault' ? f.request.vault : f.request.wallet;
   return {
     kind: which,
     test(f) {

@@ -4,13 +4,24 @@
 // and can be memoized per minute. `from` is inclusive, `to` exclusive; from > to wraps midnight (e.g. 18:00 to
 // 08:00); from == to covers the whole day. Weekdays are those of the local date at `now`.
 import type { Conditions, Weekday } from '../document.ts';
-import { type CompileContext, type CompiledCondition, type EvalFacts, list, type LocalTime } from './condition.ts';
+import {
+  type CompileContext,
+  type CompiledCondition,
+  type EvalFacts,
+  list,
+  type LocalTime,
+} from './condition.ts';
 
 const DAYS: Record<string, number> = { Mon: 0, Tue: 1, Wed: 2, Thu: 3, Fri: 4, Sat: 5, Sun: 6 };
 const WEEKDAYS: readonly Weekday[] = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'];
 
-function formatter(tz: string, ctx: CompileContext): Intl.DateTimeFormat {
-  let f = ctx.formatters.get(tz);
+// Formatters and the last local time per zone are memos of pure functions, shared by every
+// compiled policy in the process (a what-if diff evaluates each request under two policies).
+const FORMATTERS = new Map<string, Intl.DateTimeFormat>();
+const LAST_LOCAL = new Map<string, { minute: number; local: LocalTime }>();
+
+function formatter(tz: string): Intl.DateTimeFormat {
+  let f = FORMATTERS.get(tz);
   if (!f) {
     f = new Intl.DateTimeFormat('en-US', {
       timeZone: tz,
@@ -19,9 +30,19 @@ function formatter(tz: string, ctx: CompileContext): Intl.DateTimeFormat {
       minute: '2-digit',
       hourCycle: 'h23',
     });
-    ctx.formatters.set(tz, f);
+    FORMATTERS.set(tz, f);
   }
   return f;
+}
+
+/** Local time at the start of the UTC minute containing `now`, in `tz` (memoized). */
+export function localTimeAt(now: number, tz: string): LocalTime {
+  const minute = Math.floor(now / 60_000);
+  const memo = LAST_LOCAL.get(tz);
+  if (memo && memo.minute === minute) return memo.local;
+  const local = localTime(minute * 60_000, formatter(tz));
+  LAST_LOCAL.set(tz, { minute, local });
+  return local;
 }
 
 /** Local weekday and minutes since midnight of `now` in `tz`. */
@@ -39,22 +60,19 @@ export function localTime(now: number, fmt: Intl.DateTimeFormat): LocalTime {
 
 const toMinutes = (hhmm: string) => Number(hhmm.slice(0, 2)) * 60 + Number(hhmm.slice(3, 5));
 
-export function compileTimeWindow(c: NonNullable<Conditions['time']>, ctx: CompileContext): CompiledCondition {
+export function compileTimeWindow(
+  c: NonNullable<Conditions['time']>,
+  ctx: CompileContext,
+): CompiledCondition {
   const tz = c.timezone ?? ctx.policy.timezone;
-  const fmt = formatter(tz, ctx);
+  formatter(tz); // fail at compile time, not evaluation time, on a zone this runtime lacks
   const days = c.weekdays ? new Set(c.weekdays.map((d) => WEEKDAYS.indexOf(d))) : null;
   const from = c.from === undefined ? null : toMinutes(c.from);
   const to = c.to === undefined ? null : toMinutes(c.to);
   const local = (f: EvalFacts) => {
     let t = f.local.get(tz);
     if (!t) {
-      const minute = Math.floor(f.now / 60_000);
-      const memo = ctx.localTimes.get(tz);
-      if (memo && memo.minute === minute) t = memo.local;
-      else {
-        t = localTime(minute * 60_000, fmt);
-        ctx.localTimes.set(tz, { minute, local: t });
-      }
+      t = localTimeAt(f.now, tz);
       f.local.set(tz, t);
     }
     return t;

@@ -27,7 +27,14 @@ export function compileVelocity(c: VelocityCondition, ctx: CompileContext): Comp
     }
     let t = f.velocity.get(cacheKey);
     if (t === undefined) {
-      t = f.ledger.totals({ scope: c.scope, key, asset, after: f.now - windowMs, upTo: f.now, excludeRequestId: r.id });
+      t = f.ledger.totals({
+        scope: c.scope,
+        key,
+        asset,
+        after: f.now - windowMs,
+        upTo: f.now,
+        excludeRequestId: r.id,
+      });
       f.velocity.set(cacheKey, t);
     }
     return t;
@@ -39,7 +46,9 @@ export function compileVelocity(c: VelocityCondition, ctx: CompileContext): Comp
     if (c.metric === 'count') return BigInt(t.count + (includeCurrent ? 1 : 0));
     if (c.metric === 'amount') return t.amount + (includeCurrent ? f.request.amount : 0n);
     if (t.unpriced > 0) {
-      return { unavailable: `${t.unpriced} request(s) in the ${c.scope} ${c.windowSeconds} s window have no USD value` };
+      return {
+        unavailable: `${t.unpriced} request(s) in the ${c.scope} ${c.windowSeconds} s window have no USD value`,
+      };
     }
     if (!includeCurrent) return t.usdMicros;
     const v = usdOf(f, ctx);

@@ -49,12 +49,16 @@ export function extensionMessageBytes(count: number): number {
   return KAPPA * rowBytes(count) + 2 * ROW;
 }
 
-function prg(sid: Uint8Array, row: number, seed: Uint8Array, length: number): Uint8Array {
+/** PRG(seed) for row `row` of session `sid`: SHAKE256(prefix(sid) || row || seed). */
+function prg(prefix: Uint8Array, row: number, seed: Uint8Array, length: number): Uint8Array {
   return createHash('shake256', { outputLength: length })
-    .update(encodeFields('cairn/dkls23/ote/prg/v1', [sid, Uint8Array.of(row >>> 8, row & 0xff)]))
+    .update(prefix)
+    .update(Uint8Array.of(row >>> 8, row & 0xff))
     .update(seed)
     .digest();
 }
+
+const prgPrefix = (sid: Uint8Array) => encodeFields('cairn/dkls23/ote/prg/v1', [sid]);
 
 /** Columns of a KAPPA × (8·L) bit matrix given as KAPPA rows of L bytes: (8·L) × 16 bytes. */
 function transpose(rows: readonly Uint8Array[], L: number): Uint8Array {
@@ -102,9 +106,10 @@ export function extendReceive(params: {
   x.set(params.random(PADDING_BITS / 8), count / 8);
   const message = new Uint8Array(KAPPA * L + 2 * ROW);
   const t: Uint8Array[] = [];
+  const prefix = prgPrefix(sid);
   for (let i = 0; i < KAPPA; i++) {
-    const ti = prg(sid, i, state.seeds0[i]!, L);
-    const ui = prg(sid, i, state.seeds1[i]!, L);
+    const ti = prg(prefix, i, state.seeds0[i]!, L);
+    const ui = prg(prefix, i, state.seeds1[i]!, L);
     for (let b = 0; b < L; b++) ui[b] = ui[b]! ^ ti[b]! ^ x[b]!;
     message.set(ui, i * L);
     t.push(ti);
@@ -145,8 +150,9 @@ export function extendSend(params: {
   }
   const delta = state.delta;
   const q: Uint8Array[] = [];
+  const prefix = prgPrefix(sid);
   for (let i = 0; i < KAPPA; i++) {
-    const qi = prg(sid, i, state.seeds[i]!, L);
+    const qi = prg(prefix, i, state.seeds[i]!, L);
     const mask = -((delta[i >>> 3]! >>> (i & 7)) & 1) & 0xff;
     const off = i * L;
     for (let b = 0; b < L; b++) qi[b] = qi[b]! ^ (message[off + b]! & mask);

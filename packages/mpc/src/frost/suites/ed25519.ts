@@ -16,6 +16,10 @@ import {
 
 const CONTEXT = 'FROST-ED25519-SHA512-v1';
 const enc = (s: string) => new TextEncoder().encode(s);
+// A wider precomputed table for the base point (noble's default is W=6): ~25% fewer point
+// additions per constant-time multiplication (nonces, DKG coefficients). Built lazily on first
+// use (~50 ms, a few MB), shared process-wide.
+ed25519.Point.BASE.precompute(8, true);
 const Point = ed25519.Point as unknown as GroupConstructor & {
   fromBytes(bytes: Uint8Array, zip215?: boolean): GroupElement;
 };

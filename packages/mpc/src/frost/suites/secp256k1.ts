@@ -15,6 +15,10 @@ import {
 } from '../ciphersuite.ts';
 
 const enc = (s: string) => new TextEncoder().encode(s);
+// A wider precomputed table for the base point (noble's default is W=6): ~25% fewer point
+// additions per constant-time multiplication (nonces, DKG coefficients). Built lazily on first
+// use (~50 ms, a few MB), shared process-wide.
+secp256k1.Point.BASE.precompute(8, true);
 export const secpPoint = secp256k1.Point as unknown as GroupConstructor & {
   fromBytes(bytes: Uint8Array): GroupElement;
 };
