@@ -5,8 +5,9 @@
 //   verify      offline verification of the export (hashes, tree, signatures, cosignatures)
 //   replay      every decision re-evaluated with the real @cairn/policy evaluator
 // Targets (issue): >= 20,000 appends/s; verify 1,000,000 entries <= 30 s; replay <= 60 s.
-// CAIRN_BENCH_AUDIT_N sets the number of entries (default 1,000,000; all are decisions).
-import { mkdtempSync, rmSync, statSync } from 'node:fs';
+// CAIRN_BENCH_AUDIT_N sets the number of entries (default 1,000,000; all are decisions);
+// CAIRN_BENCH_AUDIT_KEEP=1 keeps the database, export and keys file for inspection.
+import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
@@ -78,6 +79,12 @@ const POLICY = {
       },
     },
   ],
+};
+
+/** CPU time of this process (user + system, ms): on a loaded machine it tracks the work done. */
+const cpuNow = () => {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1000;
 };
 
 function once(
@@ -181,14 +188,17 @@ export default async function run(): Promise<void> {
     // 1. Durable appends, batched; entry generation (incl. the node's policy evaluation) is
     // done before each timed batch so only the log's work is measured.
     let appendMs = 0;
+    let appendCpuMs = 0;
     let checkpointMs = 0;
     let checkpoints = 0;
     for (let start = 0; start < N; start += BATCH) {
       const batch: EntryInput[] = [];
       for (let i = start; i < Math.min(N, start + BATCH); i++) batch.push(decision(i));
       const t0 = performance.now();
+      const c0 = cpuNow();
       await log.appendBatch(batch);
       appendMs += performance.now() - t0;
+      appendCpuMs += cpuNow() - c0;
       if ((start + BATCH) % CHECKPOINT_EVERY === 0 || start + BATCH >= N) {
         const t1 = performance.now();
         const cp = await log.checkpoint();
@@ -204,6 +214,8 @@ export default async function run(): Promise<void> {
       N,
       {
         target_ops_per_s: 20_000,
+        cpu_ms: Math.round(appendCpuMs),
+        ops_per_cpu_s: Math.round((N / appendCpuMs) * 1000),
         db_bytes: statSync(join(dir, 'audit.db')).size,
       },
     );
@@ -240,36 +252,45 @@ export default async function run(): Promise<void> {
     // 3. Export, verify, replay.
     const file = join(dir, 'export.jsonl');
     let t0 = performance.now();
+    let c0 = cpuNow();
     const ex = await exportToFile({ store, path: file, format: 'jsonl' });
     once('export jsonl', { entries: ex.entries }, performance.now() - t0, ex.entries, {
       bytes: statSync(file).size,
+      cpu_ms: Math.round(cpuNow() - c0),
     });
 
-    const keys = parseKeysFile(
-      makeKeysFile({
-        origin: ORIGIN,
-        log: owner.verifierKey,
-        witnesses: witnesses.map((w) => w.verifierKey),
-      }),
-    );
+    const keysFile = makeKeysFile({
+      origin: ORIGIN,
+      log: owner.verifierKey,
+      witnesses: witnesses.map((w) => w.verifierKey),
+    });
+    if (process.env.CAIRN_BENCH_AUDIT_KEEP) writeFileSync(join(dir, 'keys.json'), JSON.stringify(keysFile));
+    const keys = parseKeysFile(keysFile);
     t0 = performance.now();
+    c0 = cpuNow();
     const v = await verifyExport({ lines: readExportFile(file), keys });
     const verifyMs = performance.now() - t0;
+    const verifyCpuMs = cpuNow() - c0;
     if (!v.ok) throw new Error(`verification failed: ${JSON.stringify(v.problems.slice(0, 3))}`);
     once('verify export', { entries: v.entries, checkpoints: v.checkpoints }, verifyMs, v.entries, {
       target_ms: 30_000,
+      cpu_ms: Math.round(verifyCpuMs),
     });
 
     t0 = performance.now();
+    c0 = cpuNow();
     const r = await replayExport({ lines: readExportFile(file), replayer: policyReplayer() });
     const replayMs = performance.now() - t0;
+    const replayCpuMs = cpuNow() - c0;
     if (!r.ok) throw new Error(`replay failed: ${JSON.stringify(r.mismatches.slice(0, 3))}`);
     once('replay decisions (@cairn/policy)', { decisions: r.decisions }, replayMs, r.decisions, {
       target_ms: 60_000,
+      cpu_ms: Math.round(replayCpuMs),
     });
 
     await store.close();
   } finally {
-    rmSync(dir, { recursive: true, force: true });
+    if (process.env.CAIRN_BENCH_AUDIT_KEEP) process.stderr.write(`kept ${dir}\n`);
+    else rmSync(dir, { recursive: true, force: true });
   }
 }

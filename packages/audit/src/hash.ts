@@ -23,12 +23,10 @@ export function leafHash(data: Uint8Array): Uint8Array {
   return sha256(buf);
 }
 
-/** MTH({d}) for d given as a string, hashed as its UTF-8 bytes. */
+/** MTH({d}) for d given as a string, hashed as its UTF-8 bytes (U+0000 encodes as 0x00). */
 export function leafHashOfText(text: string): Uint8Array {
-  const buf = Buffer.allocUnsafe(1 + Buffer.byteLength(text));
-  buf[0] = 0x00;
-  buf.write(text, 1, 'utf8');
-  return sha256(buf);
+  const out = hash('sha256', `\u0000${text}`, 'buffer');
+  return new Uint8Array(out.buffer, out.byteOffset, out.byteLength);
 }
 
 /** SHA-256(0x01 || left || right) — RFC 9162 §2.1.1. */

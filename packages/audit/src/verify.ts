@@ -10,7 +10,6 @@ import { AuditError } from './errors.ts';
 import {
   checkpointLineSchema,
   endLineSchema,
-  entryLineSchema,
   type HeaderLine,
   headerLineSchema,
 } from './export-format.ts';
@@ -76,6 +75,19 @@ export interface VerifyParameters {
   keys: VerifierKeys;
   /** Problems kept in the report (default 50); counting continues beyond. */
   maxProblems?: number;
+}
+
+/** The shape of an entry line (entryLineSchema, checked by hand: it runs a million times). */
+function entryLineShape(v: unknown): { index: number; leaf: string; entry: Record<string, unknown> } | string {
+  const o = v as Record<string, unknown>;
+  let keys = 0;
+  for (const _ in o) keys++;
+  if (keys !== 4) return 'an entry line has exactly the keys entry, index, leaf and type';
+  const { index, leaf, entry } = o;
+  if (typeof index !== 'number' || !Number.isSafeInteger(index) || index < 0) return 'index must be a non-negative integer';
+  if (typeof leaf !== 'string' || !/^[0-9a-f]{64}$/.test(leaf)) return 'leaf must be 64 lowercase hex characters';
+  if (typeof entry !== 'object' || entry === null || Array.isArray(entry)) return 'entry must be an object';
+  return { index, leaf, entry: entry as Record<string, unknown> };
 }
 
 /**
@@ -185,13 +197,13 @@ export async function verifyExport(p: VerifyParameters): Promise<VerifyReport> {
       const position = frontier.size;
       report.entries++;
       if (tailStarted) problem('CHECKPOINT_POSITION', lineNo, position, 'entry after the tail checkpoint');
-      const r = entryLineSchema.safeParse(value);
-      if (!r.success) {
-        problem('MALFORMED_LINE', lineNo, position, `entry line: ${r.error.issues[0]?.message}`);
+      const shape = entryLineShape(value);
+      if (typeof shape === 'string') {
+        problem('MALFORMED_LINE', lineNo, position, `entry line: ${shape}`);
         frontier.append(new Uint8Array(32));
         continue;
       }
-      const { index, leaf, entry } = r.data;
+      const { index, leaf, entry } = shape;
       if (index !== position) {
         // A later index: entries were deleted or moved. An earlier index: either a replayed copy
         // of an entry already seen (the copy is bad), or a second, different entry claiming that

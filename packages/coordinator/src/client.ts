@@ -5,6 +5,7 @@ import type { z } from 'zod';
 import type {
   healthSchema,
   nodeStatusSchema,
+  preparedCallSchema,
   preparedTransferSchema,
   requestViewSchema,
   vaultViewSchema,
@@ -14,6 +15,7 @@ export type RequestView = z.infer<typeof requestViewSchema>;
 export type VaultView = z.infer<typeof vaultViewSchema>;
 export type NodeStatusView = z.infer<typeof nodeStatusSchema>;
 export type PreparedTransfer = z.infer<typeof preparedTransferSchema>;
+export type PreparedCall = z.infer<typeof preparedCallSchema>;
 export type HealthView = z.infer<typeof healthSchema>;
 
 export class ApiError extends Error {
@@ -93,6 +95,14 @@ export class CoordinatorClient {
         `/v1/vaults/${encodeURIComponent(vault)}/transfers/prepare`,
         params,
       )
+    ).body;
+  }
+  async prepareCall(
+    vault: string,
+    params: { to: string; data: string; value?: string; chainId?: number },
+  ): Promise<PreparedCall> {
+    return (
+      await this.call<PreparedCall>('POST', `/v1/vaults/${encodeURIComponent(vault)}/calls/prepare`, params)
     ).body;
   }
   async submit(request: SignedRequest): Promise<{ status: number; body: RequestView }> {

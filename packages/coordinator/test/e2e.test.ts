@@ -15,7 +15,16 @@ import {
   type VaultView,
 } from '@cairn/coordinator';
 import { type SignedRequest, signSignRequest } from '@cairn/node';
-import { type Hex, parseEther, parseUnits } from 'viem';
+import {
+  encodeFunctionData,
+  erc20Abi,
+  type Hex,
+  parseEther,
+  parseUnits,
+  recoverMessageAddress,
+  recoverTypedDataAddress,
+  toHex,
+} from 'viem';
 import { cairn, lastJson, logLines, rpc, startTestCluster } from './e2e-harness.ts';
 
 const alice = '0x70997970C51812dc3A010C7d01b50e0d17dc79C8';
@@ -162,6 +171,73 @@ describe('end to end: real signer nodes, coordinator, anvil and CLI', () => {
     const missing = await cairn(dir, ['request', 'show', randomUUID()]);
     assert.equal(missing.code, 1);
     assert.match(missing.stderr, /error\[NOT_FOUND\]/);
+  });
+
+  it('signs an arbitrary contract call (ERC-20 approve), EIP-712 typed data and a personal message', async () => {
+    const token = cluster.token.address;
+    const address = vault.address as Hex;
+    const now = Math.floor(Date.now() / 1000);
+    const base = () => ({
+      requestId: randomUUID(),
+      vaultId: vault.vaultId,
+      idempotencyKey: randomUUID(),
+      chainId: cluster.anvil.chainId,
+      derivationPath: [],
+      nonce: `0x${randomBytes(16).toString('hex')}`,
+      createdAt: now,
+      expiresAt: now + 300,
+    });
+    // contract call
+    const data = encodeFunctionData({ abi: erc20Abi, functionName: 'approve', args: [alice, 1234n] });
+    const prepared = await api.prepareCall(vault.vaultId, { to: token, data });
+    const call = signSignRequest(
+      { ...base(), kind: 'evm.transaction', transaction: prepared.transaction as EvmTransaction },
+      initiatorKey,
+    );
+    await api.submit(call);
+    const approved = await api.waitForRequest(call.body.requestId);
+    assert.equal(approved.state, 'confirmed', JSON.stringify(approved.error));
+    const allowance = await chain.client.readContract({
+      address: token,
+      abi: erc20Abi,
+      functionName: 'allowance',
+      args: [address, alice],
+    });
+    assert.equal(allowance, 1234n);
+
+    // EIP-712 typed data: ends at `signed`, and the signature recovers to the vault address
+    const typedData = {
+      domain: { name: 'Cairn', version: '1', chainId: cluster.anvil.chainId, verifyingContract: token },
+      types: {
+        Order: [
+          { name: 'amount', type: 'uint256' },
+          { name: 'owner', type: 'address' },
+        ],
+      },
+      primaryType: 'Order',
+      message: { amount: '42', owner: address },
+    };
+    const typed = signSignRequest({ ...base(), kind: 'evm.typed-data', typedData }, initiatorKey);
+    await api.submit(typed);
+    const t = await api.waitForRequest(typed.body.requestId);
+    assert.equal(t.state, 'signed', JSON.stringify(t.error));
+    assert.ok(t.terminal);
+    const ts = t.signature as { r: Hex; s: Hex; yParity: 0 | 1 };
+    const recoveredTyped = await recoverTypedDataAddress({
+      ...typedData,
+      message: { amount: 42n, owner: address },
+      signature: { r: ts.r, s: ts.s, yParity: ts.yParity },
+    } as never);
+    assert.equal(recoveredTyped, address);
+
+    // EIP-191 personal message
+    const message = toHex('hello from cairn');
+    const personal = signSignRequest({ ...base(), kind: 'evm.personal-message', message }, initiatorKey);
+    await api.submit(personal);
+    const p = await api.waitForRequest(personal.body.requestId);
+    assert.equal(p.state, 'signed', JSON.stringify(p.error));
+    const ps = p.signature as { r: Hex; s: Hex; yParity: 0 | 1 };
+    assert.equal(await recoverMessageAddress({ message: { raw: message }, signature: ps }), address);
   });
 
   it('refuses a bad signature, a replay and an expired request at the coordinator: audited, nothing signed', async () => {

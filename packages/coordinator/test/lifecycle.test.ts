@@ -25,7 +25,10 @@ describe('request lifecycle', () => {
     assert.deepEqual(chooseSigners({ parties: [1, 2, 3], threshold: 2, exclude: new Set(), isUp }), [1, 2]);
     up.delete(1);
     assert.deepEqual(chooseSigners({ parties: [1, 2, 3], threshold: 2, exclude: new Set(), isUp }), [2, 3]);
-    assert.deepEqual(chooseSigners({ parties: [1, 2, 3], threshold: 2, exclude: new Set([3]), isUp }), [1, 2]);
+    assert.deepEqual(
+      chooseSigners({ parties: [1, 2, 3], threshold: 2, exclude: new Set([3]), isUp }),
+      [1, 2],
+    );
     assert.equal(chooseSigners({ parties: [1, 2, 3], threshold: 2, exclude: new Set([1, 3]), isUp }), null);
   });
 });

@@ -109,15 +109,17 @@ export function summarize(r: SummaryInput): string {
         );
       }
       for (const a of r.approvals) actions.push(approvalText(a, cps, vault));
-      const opening = `You are about to call ${fn}${target}${value} from ${vault === req.from ? 'your vault' : vault} (${vault})`;
-      parts.push(
-        actions.length > 0
-          ? `${opening}: it would ${joinList(actions)}.`
-          : `${opening}; it moves none of your assets and grants no allowance.`,
-      );
+      const opening = req.to
+        ? `You are about to call ${fn}${target}${value} from your vault (${vault})`
+        : `You are about to deploy a new contract${value} from your vault (${vault})`;
+      if (req.data === '0x' && actions.length > 0) parts.push(`You are about to ${joinList(actions)}.`);
+      else if (actions.length > 0) parts.push(`${opening}: it would ${joinList(actions)}.`);
+      else parts.push(`${opening}; it moves none of your assets and grants no allowance.`);
       // Assets leaving accounts the vault does not sign for directly (a proxy it owns, a Safe
       // driven through a module…) are named too: a sweep hides there.
-      const others = r.assetChanges.filter((c) => !own.has(c.address) && BigInt(c.delta) < 0n);
+      const others = r.assetChanges.filter(
+        (c) => !own.has(c.address) && c.address !== ZERO && BigInt(c.delta) < 0n,
+      );
       if (others.length > 0) {
         const lines = others.map((c) => {
           const to = recipientsOf(c);

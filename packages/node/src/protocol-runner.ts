@@ -130,6 +130,18 @@ export class ProtocolRunner {
     if (session) this.#fail(session, new NodeError(code, message));
   }
 
+  /**
+   * Drops buffered messages of a session this node will not run (its job was refused) and closes
+   * it in the transport, so the peers' next sends fail fast instead of waiting for a timeout.
+   * A session already running here is left alone.
+   */
+  discard(sessionIdHex: string): void {
+    if (this.#sessions.has(sessionIdHex)) return;
+    const pending = this.#pending.get(sessionIdHex);
+    this.#pending.delete(sessionIdHex);
+    if (pending) this.#transport.closeSession(pending.messages[0]!.sessionId);
+  }
+
   close(): void {
     this.#closed = true;
     for (const s of [...this.#sessions.values()])

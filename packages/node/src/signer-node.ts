@@ -349,7 +349,12 @@ export class SignerNode {
     };
     const outcome = runPipeline(this.#pipeline, ctx);
     const audit = { vaultId: body.vaultId, initiator: job.request.initiator, sessionId: job.sessionId };
-    if (!outcome.ok) return refuse(outcome.refusal.code, outcome.refusal.message, outcome.step, audit);
+    if (!outcome.ok) {
+      // Peers of a genuine request this node refuses learn it at their next send, not at a timeout.
+      if (outcome.step !== 'verify-initiator-signature' && outcome.refusal.code !== 'REPLAYED')
+        this.#runner.discard(job.sessionId);
+      return refuse(outcome.refusal.code, outcome.refusal.message, outcome.step, audit);
+    }
     const vault = ctx.vault!;
     const payload = ctx.payload!;
     if (ctx.supersedes) {

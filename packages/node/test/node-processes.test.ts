@@ -173,6 +173,10 @@ describe('signer node processes (3 nodes, direct HTTP carrier)', () => {
     assert.equal(r.status, 403);
     assert.equal(r.body.error?.code, 'PAYLOAD_MISMATCH');
     assertRefusedAndNothingSigned(1, 'PAYLOAD_MISMATCH', body.requestId);
+    // Its co-signer, which got a consistent job, learns at once that node 1 will not take part.
+    const r2 = await sign(2, { ...job, payload: undefined });
+    assert.equal(r2.status, 502, JSON.stringify(r2.body));
+    assert.equal(r2.body.error?.code, 'PEER_UNREACHABLE');
   });
 
   it('survives a node killed mid-signing: the session aborts cleanly, a retry with the other two signs', async () => {

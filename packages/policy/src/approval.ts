@@ -6,7 +6,7 @@ import { z } from 'zod';
 import { digestBytes, HEX64 } from './digest.ts';
 import { Id } from './document.ts';
 import { formatIssues } from './errors.ts';
-import { signatureProblem, StatementSignature } from './signature.ts';
+import { signatureProblem, signEd25519, StatementSignature } from './signature.ts';
 import type { PolicyContext } from './state.ts';
 
 export const APPROVAL_FORMAT = 'cairn.approval/v1';
@@ -104,4 +104,9 @@ export function verifyApproval(p: VerifyApprovalParameters): VerifiedApproval {
     return { ok: false, code: 'APPROVAL_EXPIRED', message: `approval by ${s.approverId} expired` };
   }
   return { ok: true, statement: s };
+}
+
+/** Signs an approval statement with an Ed25519 API key (32-byte secret key). */
+export function signApprovalEd25519(statement: ApprovalStatement, secretKey: Uint8Array): SignedApproval {
+  return { statement, signature: signEd25519(approvalDigest(statement), secretKey) };
 }

@@ -24,3 +24,4 @@ export * from './diff.ts';
 export * from './history.ts';
 export * from './policy-file.ts';
 export * from './scenarios.ts';
+export * from './node-policy.ts';

@@ -4,7 +4,13 @@ import { ed25519 } from '@noble/curves/ed25519.js';
 import { p256 } from '@noble/curves/nist.js';
 import { sha256 } from '@noble/hashes/sha2.js';
 import { bytesToHex, utf8ToBytes } from '@noble/hashes/utils.js';
-import { type ApprovalStatement, approvalDigest, base64url, type SignedApproval, type User } from '../src/index.ts';
+import {
+  type ApprovalStatement,
+  approvalDigest,
+  base64url,
+  type SignedApproval,
+  type User,
+} from '../src/index.ts';
 
 const RP = 'console.cairn.example';
 const ORIGIN = 'https://console.cairn.example';
@@ -69,4 +75,3 @@ export function webauthnApproval(statement: ApprovalStatement, o: AssertionOptio
     },
   };
 }
-

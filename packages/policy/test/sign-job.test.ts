@@ -29,6 +29,7 @@ import {
   signGenesis,
   T0,
 } from './fixtures.ts';
+import { passkeyUser, webauthnApproval } from './passkey.ts';
 
 const policy = doc([
   {
@@ -281,11 +282,25 @@ describe('sign jobs with passkey approvals', () => {
     const state = genesis(policy);
     state.users.push(passkeyUser('ES256', {}, 'pat'));
     state.groups.find((x) => x.id === 'security')!.members.push('pat');
-    const n = { states: new GovernanceHistory(verifyGenesis(signGenesis(state, ['frank', 'grace']))), ledger: new MemoryLedger() };
+    const n = {
+      states: new GovernanceHistory(verifyGenesis(signGenesis(state, ['frank', 'grace']))),
+      ledger: new MemoryLedger(),
+    };
     const compiled = compileState(state);
     const r = request({ id: 'passkey-1', amount: 50n * ONE_ETH });
-    const decision = evaluate(compiled, { request: r, intent: SAFE_INTENT, ledger: new MemoryLedger(), prices, now: r.submittedAt });
-    const binding = { requestId: r.id, requestDigest: requestDigest(r), intentDigest: intentDigest(SAFE_INTENT), policyHash: compiled.policyHash };
+    const decision = evaluate(compiled, {
+      request: r,
+      intent: SAFE_INTENT,
+      ledger: new MemoryLedger(),
+      prices,
+      now: r.submittedAt,
+    });
+    const binding = {
+      requestId: r.id,
+      requestDigest: requestDigest(r),
+      intentDigest: intentDigest(SAFE_INTENT),
+      policyHash: compiled.policyHash,
+    };
     const statement = (b: typeof binding) => ({
       format: 'cairn.approval/v1' as const,
       ...b,
@@ -300,10 +315,26 @@ describe('sign jobs with passkey approvals', () => {
       decision,
       approvals: [approve('carol', binding), approve('dave', binding), patApproval],
     });
-    const ok = checkSignJob({ states: n.states, ledger: n.ledger, request: r, intent: SAFE_INTENT, prices, claim: claim(webauthnApproval(statement(binding))), now: T0 + 5000 });
+    const ok = checkSignJob({
+      states: n.states,
+      ledger: n.ledger,
+      request: r,
+      intent: SAFE_INTENT,
+      prices,
+      claim: claim(webauthnApproval(statement(binding))),
+      now: T0 + 5000,
+    });
     assert.equal(ok.ok, true, ok.ok ? '' : ok.refusal.message);
     const other = { ...binding, requestId: 'passkey-2' };
-    const replay = checkSignJob({ states: n.states, ledger: n.ledger, request: r, intent: SAFE_INTENT, prices, claim: claim(webauthnApproval(statement(other))), now: T0 + 5000 });
+    const replay = checkSignJob({
+      states: n.states,
+      ledger: n.ledger,
+      request: r,
+      intent: SAFE_INTENT,
+      prices,
+      claim: claim(webauthnApproval(statement(other))),
+      now: T0 + 5000,
+    });
     assert.ok(!replay.ok && replay.refusal.code === 'APPROVAL_INVALID');
   });
 });

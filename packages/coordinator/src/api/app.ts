@@ -1,6 +1,7 @@
 // The coordinator's HTTP API (Hono). Every body is validated with the zod schemas in schemas.ts,
 // which also generate GET /openapi.json. Errors are `{ error: { code, message } }`.
 import {
+  type EvmCall,
   type EvmChain,
   erc20TransferCall,
   nativeTransferCall,
@@ -27,6 +28,8 @@ import {
   healthSchema,
   keygenJobDocSchema,
   nodeStatusSchema,
+  prepareCallSchema,
+  preparedCallSchema,
   preparedTransferSchema,
   prepareTransferSchema,
   requestViewSchema,
@@ -166,6 +169,17 @@ export const ROUTES: RouteDoc[] = [
   },
   {
     method: 'post',
+    path: '/v1/vaults/{vault}/calls/prepare',
+    summary:
+      'Build an unsigned EIP-1559 contract call (ABI-encoded data, optional value) with nonce, fees and gas',
+    body: prepareCallSchema,
+    responses: {
+      200: { description: 'unsigned transaction to sign', schema: preparedCallSchema },
+      404: err('no such vault'),
+    },
+  },
+  {
+    method: 'post',
     path: '/v1/requests',
     summary: 'Submit an initiator-signed request; persisted before it is acknowledged',
     body: submitRequestSchema,
@@ -274,44 +288,32 @@ export function createApp(ctx: AppContext): Hono {
     if (!v) throw new CoordinatorError('UNKNOWN_VAULT', `no vault ${c.req.param('vault')}`);
     return c.json(vaultView(v));
   });
-  app.post('/v1/vaults/:vault/transfers/prepare', async (c) => {
-    const v = ctx.vaults.find(c.req.param('vault'));
-    if (!v) throw new CoordinatorError('UNKNOWN_VAULT', `no vault ${c.req.param('vault')}`);
+  /** Fills nonce (skipping nonces reserved by in-flight requests), fees and gas for a vault's call. */
+  async function prepareForVault(
+    vaultParam: string,
+    chainIdInput: number | undefined,
+    build: (chain: EvmChain) => Promise<EvmCall>,
+  ) {
+    const v = ctx.vaults.find(vaultParam);
+    if (!v) throw new CoordinatorError('UNKNOWN_VAULT', `no vault ${vaultParam}`);
     if (v.status !== 'ready' || !v.address) {
       throw new CoordinatorError(
         'VAULT_NOT_READY',
         `vault ${v.name} has no EVM address (status ${v.status}, scheme ${v.scheme})`,
       );
     }
-    const body = parse(prepareTransferSchema, await jsonBody(c));
-    const chainId = body.chainId ?? ctx.config.chains[0]?.chainId;
+    const chainId = chainIdInput ?? ctx.config.chains[0]?.chainId;
     const chain = chainId === undefined ? undefined : ctx.chains.get(chainId);
     if (!chain || chainId === undefined)
       throw new CoordinatorError('UNSUPPORTED_CHAIN', `chain ${chainId} is not configured`);
     const from = v.address as `0x${string}`;
     try {
-      const decimals = body.token ? await chain.getTokenDecimals(body.token as `0x${string}`) : 18;
-      const units = parseAmount(body.amount, decimals);
-      const call = body.token
-        ? erc20TransferCall({ token: body.token, to: body.to, amount: units })
-        : nativeTransferCall({ to: body.to, amountWei: units });
-      // Several requests may be in flight for one vault: never hand out a nonce already reserved.
+      const call = await build(chain);
       const reserved = ctx.requests.highestReservedNonce(v.vaultId, chainId);
       const pending = await chain.getPendingNonce(from);
       const nonce = reserved === null ? pending : Math.max(pending, reserved + 1);
       const transaction = await prepareTransaction({ chain, from, call, nonce });
-      return c.json({
-        vaultId: v.vaultId,
-        from,
-        chainId,
-        transaction,
-        summary: {
-          asset: body.token ?? 'native',
-          to: body.to,
-          amount: body.amount,
-          baseUnits: units.toString(),
-        },
-      });
+      return { vaultId: v.vaultId, from, chainId, transaction };
     } catch (error) {
       if (error instanceof CoordinatorError) throw error;
       const code = (error as { code?: string }).code;
@@ -322,6 +324,36 @@ export function createApp(ctx: AppContext): Hono {
         `could not prepare the transaction: ${(error as Error).message}`,
       );
     }
+  }
+
+  app.post('/v1/vaults/:vault/transfers/prepare', async (c) => {
+    const body = parse(prepareTransferSchema, await jsonBody(c));
+    let units = 0n;
+    const prepared = await prepareForVault(c.req.param('vault'), body.chainId, async (chain) => {
+      const decimals = body.token ? await chain.getTokenDecimals(body.token as `0x${string}`) : 18;
+      units = parseAmount(body.amount, decimals);
+      return body.token
+        ? erc20TransferCall({ token: body.token, to: body.to, amount: units })
+        : nativeTransferCall({ to: body.to, amountWei: units });
+    });
+    return c.json({
+      ...prepared,
+      summary: {
+        asset: body.token ?? 'native',
+        to: body.to,
+        amount: body.amount,
+        baseUnits: units.toString(),
+      },
+    });
+  });
+  app.post('/v1/vaults/:vault/calls/prepare', async (c) => {
+    const body = parse(prepareCallSchema, await jsonBody(c));
+    const prepared = await prepareForVault(c.req.param('vault'), body.chainId, async () => ({
+      to: body.to as `0x${string}`,
+      value: BigInt(body.value ?? '0'),
+      data: body.data.toLowerCase() as `0x${string}`,
+    }));
+    return c.json(prepared);
   });
 
   app.post('/v1/requests', async (c) => {

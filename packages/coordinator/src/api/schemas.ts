@@ -29,6 +29,19 @@ export const prepareTransferSchema = z.strictObject({
   chainId: z.number().int().min(1).optional(),
 });
 
+/** POST /v1/vaults/{vault}/calls/prepare: an arbitrary contract call. */
+export const prepareCallSchema = z.strictObject({
+  to: evmAddress,
+  /** ABI-encoded calldata. */
+  data: z.string().regex(/^0x([0-9a-fA-F]{2})*$/, 'expected 0x-hex bytes'),
+  /** Wei sent with the call, decimal string. */
+  value: z
+    .string()
+    .regex(/^(0|[1-9][0-9]{0,77})$/, 'expected wei as a decimal string')
+    .optional(),
+  chainId: z.number().int().min(1).optional(),
+});
+
 export const transactionSchema = z.object({
   type: z.literal('eip1559'),
   chainId: z.number().int(),
@@ -39,6 +52,13 @@ export const transactionSchema = z.object({
   gas: z.string(),
   maxFeePerGas: z.string(),
   maxPriorityFeePerGas: z.string(),
+});
+
+export const preparedCallSchema = z.object({
+  vaultId: z.string(),
+  from: z.string(),
+  chainId: z.number().int(),
+  transaction: transactionSchema,
 });
 
 export const preparedTransferSchema = z.object({

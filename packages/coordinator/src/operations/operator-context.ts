@@ -2,6 +2,7 @@
 // the running dev cluster's state file, else http://127.0.0.1:8080; `--key FILE` for the
 // initiator key, else the dev initiator key. Dev keys are for the local dev cluster only.
 import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { publicKeyOf } from '@cairn/node';
 import { CoordinatorClient } from '../client.ts';
 import { type DevState, defaultDevDir, readDevState, readKeyFile } from '../dev/dev-state.ts';
@@ -54,12 +55,17 @@ export function operatorContext(params: {
     dev,
     devDir,
     initiatorKey() {
-      const path = params.keyFile ?? dev?.keys.initiator;
+      const path = params.keyFile ?? dev?.keys.initiator ?? existing(join(devDir, 'keys', 'initiator.key'));
       if (!path) throw new OperatorError('NOT_FOUND', "no initiator key: pass --key FILE or run 'cairn dev'");
       return load(path, 'initiator');
     },
     adminKeys() {
-      const paths = params.adminKeyFiles?.length ? params.adminKeyFiles : dev?.keys.admins;
+      const paths = params.adminKeyFiles?.length
+        ? params.adminKeyFiles
+        : (dev?.keys.admins ??
+          [join(devDir, 'keys', 'admin-1.key'), join(devDir, 'keys', 'admin-2.key')].filter((p) =>
+            existsSync(p),
+          ));
       if (!paths?.length)
         throw new OperatorError('NOT_FOUND', "no admin keys: pass --admin-key FILE or run 'cairn dev'");
       return paths.map((p) => load(p, 'admin'));
@@ -68,3 +74,7 @@ export function operatorContext(params: {
 }
 
 export { publicKeyOf };
+
+function existing(path: string): string | undefined {
+  return existsSync(path) ? path : undefined;
+}

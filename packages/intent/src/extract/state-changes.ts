@@ -6,6 +6,7 @@
 //   keccak256("fallback_manager.handler.address");
 // - Ownable owner: whichever slot held the pre-state `owner()` value;
 // - code: contracts created, EIP-7702 delegation designators (0xef0100 ‖ address).
+// Descriptions carry full addresses: abbreviated ones are what address-poisoning attacks exploit.
 // Safe and Ownable layouts are only applied to contracts that answer like one in the pre-state
 // (getThreshold/getOwners, owner()), so an unrelated contract's slot 0 is never called a singleton.
 import { encodeAbiParameters, keccak256 } from 'viem';
@@ -29,7 +30,6 @@ const SEL = { getThreshold: '0xe75235b8', getOwners: '0xa0e67e2b', owner: '0x8da
 
 const asAddress = (w: Hex): Address => `0x${w.slice(-40)}` as Address;
 const isAddressWord = (w: Hex) => /^0x0{24}/.test(w);
-const short = (a: string) => (a.length > 14 ? `${a.slice(0, 8)}…${a.slice(-4)}` : a);
 
 /** Slot of `mapping(address => …)` at `base` for `key` (Solidity layout: keccak256(key ‖ base)). */
 export function mappingSlot(key: Address, base: number): Hex {
@@ -116,7 +116,7 @@ export async function extractStateChanges(p: StateChangeParameters): Promise<Sta
           slot: c.slot,
           before,
           after,
-          description: `${what} of ${short(address)} changes from ${before === ZERO ? 'none' : before} to ${after === ZERO ? 'none' : after}`,
+          description: `${what} of ${address} changes from ${before === ZERO ? 'none' : before} to ${after === ZERO ? 'none' : after}`,
         });
       };
       if (c.slot === SLOTS.eip1967Implementation)
@@ -137,7 +137,7 @@ export async function extractStateChanges(p: StateChangeParameters): Promise<Sta
           slot: c.slot,
           before,
           after,
-          description: `signing threshold of Safe ${short(address)} changes from ${before} to ${after}`,
+          description: `signing threshold of Safe ${address} changes from ${before} to ${after}`,
         });
       } else if (mappings?.has(c.slot)) {
         const { key, meaning } = mappings.get(c.slot)!;
@@ -153,8 +153,8 @@ export async function extractStateChanges(p: StateChangeParameters): Promise<Sta
           before: wasIn ? 'present' : 'absent',
           after: isIn ? 'present' : 'absent',
           description: isIn
-            ? `${key} becomes a ${what} of Safe ${short(address)}`
-            : `${key} is removed as a ${what} of Safe ${short(address)}`,
+            ? `${key} becomes a ${what} of Safe ${address}`
+            : `${key} is removed as a ${what} of Safe ${address}`,
         });
       } else if (
         owners.has(address) &&
@@ -174,7 +174,7 @@ export async function extractStateChanges(p: StateChangeParameters): Promise<Sta
         meaning: 'eip7702.delegation',
         before,
         after,
-        description: `account ${short(c.address)} delegates its code to ${after}`,
+        description: `account ${c.address} delegates its code to ${after}`,
       });
     } else {
       out.push({
@@ -197,8 +197,8 @@ export async function extractStateChanges(p: StateChangeParameters): Promise<Sta
         after: auth.address,
         description:
           auth.address === ZERO
-            ? `account ${short(p.authority)} clears its EIP-7702 delegation`
-            : `account ${short(p.authority)} delegates its code to ${auth.address} (EIP-7702): that contract can then act with the account's funds`,
+            ? `account ${p.authority} clears its EIP-7702 delegation`
+            : `account ${p.authority} delegates its code to ${auth.address} (EIP-7702): that contract can then act with the account's funds`,
       });
     }
   }

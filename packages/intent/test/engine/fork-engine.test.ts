@@ -275,6 +275,25 @@ describe('ForkEngine on anvil', () => {
     );
   });
 
+  it('serves concurrent simulations, and re-forks only between them', async () => {
+    const data = encodeFunctionData({ abi: tokenAbi(), functionName: 'transfer', args: [ALICE, 1n] });
+    const request = { chainId: CHAIN, from: VAULT, to: token, data };
+    const many = await Promise.all(Array.from({ length: 8 }, () => analyzeTransaction(request, { engine })));
+    assert.ok(many.every((r) => r.report.simulation.status === 'ok'));
+    assert.equal(new Set(many.map((r) => r.digest)).size, 1, 'same request, same block → same digest');
+    const head = await dev.blockNumber();
+    await dev.mine();
+    const [a, b, c] = await Promise.all([
+      analyzeTransaction(request, { engine, blockNumber: head }),
+      analyzeTransaction(request, { engine, blockNumber: head + 1n }),
+      analyzeTransaction(request, { engine, blockNumber: head }),
+    ]);
+    assert.equal(a.report.simulation.block?.number, head.toString());
+    assert.equal(b.report.simulation.block?.number, (head + 1n).toString());
+    assert.equal(c.report.simulation.block?.number, head.toString());
+    assert.ok([a, b, c].every((r) => r.report.simulation.status === 'ok'));
+  });
+
   it('fails closed: unsupported chain, RPC down, timeout → unavailable, risk unknown', async () => {
     const data = encodeFunctionData({ abi: tokenAbi(), functionName: 'transfer', args: [ALICE, 1n] });
     const wrongChain = await analyzeTransaction(

@@ -1,0 +1,12 @@
+import { hash, createHash } from 'node:crypto';
+import { entryLeafHash } from '@cairn/audit';
+const text = 'x'.repeat(1100) + 'é' + 'y'.repeat(100);
+const N = 50000;
+const t = (name: string, f: () => unknown) => { for (let i = 0; i < 2000; i++) f(); const t0 = performance.now(); for (let i = 0; i < N; i++) f(); console.log(name.padEnd(24), ((performance.now() - t0) / N * 1000).toFixed(2), 'us'); };
+t('entryLeafHash', () => entryLeafHash(text));
+t('hash(str concat)', () => hash('sha256', '\u0000' + text, 'buffer'));
+t('createHash 2 updates', () => createHash('sha256').update('\u0000').update(text).digest());
+t('Buffer.from+hash', () => hash('sha256', Buffer.from(text), 'buffer'));
+const b = Buffer.from(text);
+t('hash(buffer) only', () => hash('sha256', b, 'buffer'));
+console.log(entryLeafHash(text).toString() === new Uint8Array(hash('sha256', '\u0000' + text, 'buffer')).toString());

@@ -1,0 +1,18 @@
+import { readFileSync } from 'node:fs';
+import { entryLineSchema, isCanonicalText, entryLeafHash, parseEntry, Frontier, toHex } from '@cairn/audit';
+const D = process.argv[2]!;
+const lines = readFileSync(`${D}/export.jsonl`, 'utf8').split('\n').filter((l) => l.startsWith('{"entry"'));
+const t = (name: string, f: (l: string, i: number) => unknown) => { const t0 = performance.now(); let i = 0; for (const l of lines) f(l, i++); const ms = performance.now() - t0; console.log(name.padEnd(22), (ms / lines.length * 1000).toFixed(2), 'us/line'); };
+const parsed = lines.map((l) => JSON.parse(l));
+t('JSON.parse', (l) => JSON.parse(l));
+t('entryLineSchema', (_l, i) => entryLineSchema.safeParse(parsed[i]));
+t('isCanonicalText', (l, i) => isCanonicalText(l.slice(9, l.indexOf(',"index"')), parsed[i].entry));
+t('leafHash', (l) => entryLeafHash(l.slice(9, l.length - 100)));
+t('parseEntry', (_l, i) => parseEntry(parsed[i].entry));
+const f = Frontier.empty();
+const leaves = lines.map((l) => entryLeafHash(l.slice(9, l.length - 100)));
+t('frontier.append', (_l, i) => f.append(leaves[i]!));
+t('toHex', (_l, i) => toHex(leaves[i]!));
+const m = new Map();
+t('map.set', (_l, i) => m.set(parsed[i].leaf, i));
+console.log('line length', lines[5]!.length);
