@@ -7,12 +7,7 @@ import { canonicalJson, isCanonicalText } from './canonical.ts';
 import { parseCheckpoint } from './checkpoint.ts';
 import { entryLeafHash, parseEntry } from './entry.ts';
 import { AuditError } from './errors.ts';
-import {
-  checkpointLineSchema,
-  endLineSchema,
-  type HeaderLine,
-  headerLineSchema,
-} from './export-format.ts';
+import { checkpointLineSchema, endLineSchema, type HeaderLine, headerLineSchema } from './export-format.ts';
 import { equalHash, fromHex, toHex } from './hash.ts';
 import { Frontier, frontierNodes, verifyConsistency } from './merkle.ts';
 import { parseNote, verifySignature } from './note.ts';
@@ -78,14 +73,18 @@ export interface VerifyParameters {
 }
 
 /** The shape of an entry line (entryLineSchema, checked by hand: it runs a million times). */
-function entryLineShape(v: unknown): { index: number; leaf: string; entry: Record<string, unknown> } | string {
+function entryLineShape(
+  v: unknown,
+): { index: number; leaf: string; entry: Record<string, unknown> } | string {
   const o = v as Record<string, unknown>;
   let keys = 0;
   for (const _ in o) keys++;
   if (keys !== 4) return 'an entry line has exactly the keys entry, index, leaf and type';
   const { index, leaf, entry } = o;
-  if (typeof index !== 'number' || !Number.isSafeInteger(index) || index < 0) return 'index must be a non-negative integer';
-  if (typeof leaf !== 'string' || !/^[0-9a-f]{64}$/.test(leaf)) return 'leaf must be 64 lowercase hex characters';
+  if (typeof index !== 'number' || !Number.isSafeInteger(index) || index < 0)
+    return 'index must be a non-negative integer';
+  if (typeof leaf !== 'string' || !/^[0-9a-f]{64}$/.test(leaf))
+    return 'leaf must be 64 lowercase hex characters';
   if (typeof entry !== 'object' || entry === null || Array.isArray(entry)) return 'entry must be an object';
   return { index, leaf, entry: entry as Record<string, unknown> };
 }

@@ -179,9 +179,23 @@ describe('export and offline verification', () => {
 
   it('checks that prev references point at earlier entries', async () => {
     const u = await makeLog();
-    const a = await u.log.append({ kind: 'node.started', actor: 'node-1', data: { node: 'node-1', version: '1' } });
-    await u.log.append({ kind: 'node.stopped', actor: 'node-1', prev: [a.digest], data: { node: 'node-1', reason: 'ok' } });
-    await u.log.append({ kind: 'node.stopped', actor: 'node-1', prev: ['ab'.repeat(32)], data: { node: 'node-1', reason: 'x' } });
+    const a = await u.log.append({
+      kind: 'node.started',
+      actor: 'node-1',
+      data: { node: 'node-1', version: '1' },
+    });
+    await u.log.append({
+      kind: 'node.stopped',
+      actor: 'node-1',
+      prev: [a.digest],
+      data: { node: 'node-1', reason: 'ok' },
+    });
+    await u.log.append({
+      kind: 'node.stopped',
+      actor: 'node-1',
+      prev: ['ab'.repeat(32)],
+      data: { node: 'node-1', reason: 'x' },
+    });
     await u.log.checkpoint();
     const r = await verifyExport({ lines: lines((await exportText(u)).out), keys: u.keys });
     assertBad(r, 2, 'dangling prev');

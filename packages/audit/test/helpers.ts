@@ -254,8 +254,11 @@ export async function populate(t: TestLog, rounds = 6): Promise<void> {
   await t.log.checkpoint();
   for (let n = 1; n <= rounds; n++) {
     const version = n <= rounds / 2 ? 1 : 2;
-    if (n === Math.floor(rounds / 2) + 1) policyDigest = (await t.log.append(policyChange(2, POLICY_V2))).digest;
-    await t.log.appendBatch(lifecycle(n, { version, doc: version === 1 ? POLICY_V1 : POLICY_V2 }, [policyDigest]));
+    if (n === Math.floor(rounds / 2) + 1)
+      policyDigest = (await t.log.append(policyChange(2, POLICY_V2))).digest;
+    await t.log.appendBatch(
+      lifecycle(n, { version, doc: version === 1 ? POLICY_V1 : POLICY_V2 }, [policyDigest]),
+    );
     if (n % 2 === 0) await t.log.checkpoint();
   }
   await t.log.appendBatch(otherKinds.slice(2));

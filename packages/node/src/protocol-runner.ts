@@ -18,7 +18,7 @@ import {
 import type { SecureTransport, TransportMessage } from '@cairn/transport';
 import { NodeError } from './errors.ts';
 import { type Logger, reasonOf } from './log.ts';
-import { bytesToHex } from './statements/encoding.ts';
+import { bytesToHex, hexToBytes } from './statements/encoding.ts';
 
 export interface RunSessionParameters<T> {
   sessionId: Uint8Array;
@@ -91,6 +91,13 @@ export class ProtocolRunner {
     const sid = bytesToHex(params.sessionId);
     if (this.#sessions.has(sid))
       return Promise.reject(new NodeError('SESSION_BUSY', `session ${sid} is already running on this node`));
+    if (this.#transport.isClosed(params.sessionId))
+      return Promise.reject(
+        new NodeError(
+          'SESSION_BUSY',
+          `session ${sid} has already ended on this node; retry with a fresh session id`,
+        ),
+      );
     const partyOfNode = new Map<string, PartyId>();
     for (const [party, node] of params.nodes) partyOfNode.set(node, party);
     return new Promise<T>((resolve, reject) => {
@@ -137,9 +144,8 @@ export class ProtocolRunner {
    */
   discard(sessionIdHex: string): void {
     if (this.#sessions.has(sessionIdHex)) return;
-    const pending = this.#pending.get(sessionIdHex);
     this.#pending.delete(sessionIdHex);
-    if (pending) this.#transport.closeSession(pending.messages[0]!.sessionId);
+    this.#transport.closeSession(hexToBytes(sessionIdHex));
   }
 
   close(): void {

@@ -110,6 +110,11 @@ describe('protocol runner', () => {
       ),
     );
     assert.deepEqual(both, [3n, 3n]);
+    // An ended session id cannot be run again.
+    await assert.rejects(
+      runners[0]!.run({ sessionId: s, protocol: new Sum(1, [1, 2], s), nodes: two, timeoutMs: 2000, label: 't' }),
+      (e: unknown) => e instanceof NodeError && e.code === 'SESSION_BUSY' && /fresh session id/.test(e.message),
+    );
   });
 
   it('aborts when a node sends a message in another party’s name', async () => {

@@ -319,6 +319,11 @@ export class SecureTransport {
     }
   }
 
+  /** True when the session was closed here (its envelopes are refused; it cannot be reopened). */
+  isClosed(sessionId: Uint8Array): boolean {
+    return this.#closed.has(bytesToHex(sessionId));
+  }
+
   /** Number of sessions with live state (for tests and health). */
   get openSessions(): number {
     return this.#sessions.size;

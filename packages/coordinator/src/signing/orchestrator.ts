@@ -164,7 +164,7 @@ export class SigningOrchestrator {
         signers,
         sessionId,
       });
-      const job: SignJob = { sessionId, signers, request: r.signedRequest };
+      const job: SignJob = { sessionId, signers, request: r.signedRequest, ...payloadOf(r) };
       const cancel = new AbortController();
       const stopListener = () => cancel.abort();
       this.shutdown.signal.addEventListener('abort', stopListener);
@@ -387,5 +387,18 @@ export class SigningOrchestrator {
       }
       signal.addEventListener('abort', done, { once: true });
     });
+  }
+}
+
+/**
+ * The coordinator's own computation of the signing payload, sent along for the nodes to
+ * cross-check (they recompute it and refuse a mismatch; they never sign it as given). Omitted
+ * when it cannot be computed here: the nodes then refuse with their own reason.
+ */
+function payloadOf(r: RequestRecord): { payload?: string } {
+  try {
+    return { payload: `0x${Buffer.from(evmSigningPayload(r.signedRequest.body)).toString('hex')}` };
+  } catch {
+    return {};
   }
 }
