@@ -14,7 +14,6 @@ export const SIG_COSIGNATURE_V1 = 0x04;
 export type SignatureType = typeof SIG_ED25519 | typeof SIG_COSIGNATURE_V1;
 
 const textEncoder = new TextEncoder();
-const textDecoder = new TextDecoder('utf-8', { fatal: true });
 const EM_DASH_PREFIX = '\u2014 ';
 /** Verifiers must accept at least 16 signatures (signed-note §Format); we cap at 100 like Go's note. */
 export const MAX_SIGNATURES = 100;
@@ -271,17 +270,11 @@ export function openNote(note: string, keys: readonly NoteVerifierKey[]): Opened
   return { ...parsed, verified };
 }
 
-function decodeBase64Strict(s: string): Uint8Array | null {
+/** Strict standard base64 (RFC 4648 §4): canonical padding, so one value has one text form. */
+export function decodeBase64Strict(s: string): Uint8Array | null {
   if (!/^[A-Za-z0-9+/]*={0,2}$/.test(s) || s.length % 4 !== 0) return null;
   const bytes = Buffer.from(s, 'base64');
   // Reject non-canonical encodings (non-zero padding bits), so one signature has one text form.
   if (bytes.toString('base64') !== s) return null;
   return Uint8Array.from(bytes);
 }
-
-/** Decodes text that must be valid UTF-8. */
-export function decodeUtf8(bytes: Uint8Array): string {
-  return textDecoder.decode(bytes);
-}
-
-export { decodeBase64Strict };

@@ -136,6 +136,15 @@ export class Witness implements WitnessClient {
       throw new WitnessRefusedError(this.name, code, message, witnessSize);
     };
 
+    if (
+      typeof req !== 'object' ||
+      req === null ||
+      typeof req.checkpoint !== 'string' ||
+      !Array.isArray(req.consistencyProof) ||
+      !req.consistencyProof.every((h) => h instanceof Uint8Array && h.length === 32)
+    ) {
+      throw new WitnessRefusedError(this.name, 'MALFORMED_CHECKPOINT', 'malformed add-checkpoint request');
+    }
     let opened: ReturnType<typeof openNote>;
     let cp: ReturnType<typeof parseCheckpoint>;
     try {

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { main } from '@cairn/cli';
 import { makeLog, populate, type TestLog } from './helpers.ts';
+import { recordDecisions } from './policy-helpers.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'cairn-audit-cli-'));
 
@@ -55,6 +56,19 @@ describe('cairn audit', () => {
     const report = JSON.parse(r.stdout);
     assert.equal(report.decisions, 4);
     assert.equal(report.mismatchCount, 4);
+  });
+
+  it('replays decisions made with @cairn/policy (exit 0)', async () => {
+    const u = await makeLog({ path: join(dir, 'policy.db') });
+    await recordDecisions(u, 6);
+    const ex = await cairn('audit', 'export', '--db', 'policy.db', '--out', 'policy.jsonl');
+    assert.equal(ex.code, 0, ex.stderr);
+    const r = await cairn('audit', 'replay', 'policy.jsonl');
+    assert.equal(r.code, 0, r.stdout);
+    assert.match(r.stdout, /decisions:\s+6/);
+    assert.match(r.stdout, /matched:\s+6/);
+    assert.match(r.stdout, /RESULT: OK/);
+    await u.close();
   });
 
   it('fails with the first bad entry named when the export is tampered with', async () => {

@@ -12,6 +12,7 @@ import {
   EvmChain,
   evmAddressOfPublicKey,
   startAnvil,
+  transactionSigningHash,
 } from '@cairn/chains';
 import {
   type ApiError,
@@ -110,6 +111,10 @@ describe('coordinator (fake nodes, real anvil)', () => {
       ['received', 'signing', 'signed', 'broadcast', 'confirmed'],
     );
     assert.deepEqual(done.signers, [1, 2]);
+    // the job carries the coordinator's payload for the nodes to cross-check (never to sign as given)
+    const job = nodes[0]!.jobs.at(-1) as { payload?: string; request: { body: { requestId: string } } };
+    assert.equal(job.request.body.requestId, body.requestId);
+    assert.equal(job.payload, transactionSigningHash(prepared.transaction as never));
     assert.equal((await chain.getBalance(recipient)) - before, parseEther('0.25'));
     // the same request again is idempotent: same request, nothing new signed
     const jobs = nodes[0]!.jobs.length;

@@ -24,7 +24,17 @@ export { mappingSlot, SLOTS } from './extract/state-changes.ts';
 export * from './lists/index.ts';
 export { buildReport, reportDigest, riskLevelOf, toIntentFacts } from './report.ts';
 export { parseTransactionRequest, parseTypedDataRequest } from './request.ts';
-export { evaluateRules, RULES } from './rules/index.ts';
+export {
+  bytecodeCanMoveAssets,
+  createLargeOutflowRule,
+  createUnknownSelectorRule,
+  evaluateRules,
+  type LargeOutflowRuleParameters,
+  RULES,
+  SIMULATION_REVERTED,
+  type UnknownSelectorRuleParameters,
+} from './rules/index.ts';
+export { analyzeTypedDataMessage, parseTypedData, typedDataSchema } from './typed-data/index.ts';
 export { renderReport } from './render.ts';
 export * from './types.ts';
 export {

@@ -350,6 +350,12 @@ export interface Counterparty {
   codeSize: number;
   /** EIP-7702 delegate when the account's code is a delegation designator. */
   delegatedTo?: Address;
+  /**
+   * For contracts: whether the code contains any instruction that could ever move assets out
+   * (CALL, CALLCODE, DELEGATECALL, CREATE, CREATE2, SELFDESTRUCT). False means whatever it is
+   * sent is stuck for good.
+   */
+  canMoveAssets?: boolean;
   roles: readonly CounterpartyRole[];
   lists: ListHits;
   /** True when the vault has never interacted with this address before (per vault history). */

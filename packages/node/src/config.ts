@@ -19,6 +19,11 @@ export const nodeConfigSchema = z.strictObject({
     .refine((a) => a.quorum <= new Set(a.keys).size, { message: 'quorum exceeds the number of admin keys' }),
   passphraseEnv: z.string().min(1).default('CAIRN_NODE_PASSPHRASE'),
   passphraseFile: z.string().min(1).optional(),
+  /**
+   * An admin-signed committee document to install at startup (same checks as POST /v1/committee).
+   * A file that is present but refused stops the node; a missing file is only a warning.
+   */
+  committeeFile: z.string().min(1).optional(),
   /** scrypt cost: N = 2^logN (at least 2^15). Only used when a data directory is initialised. */
   kdfLogN: z.number().int().min(15).max(22).default(15),
   /** A protocol session that makes no progress for this long is aborted and cleaned up. */
@@ -45,6 +50,7 @@ export function parseNodeConfig(input: unknown, baseDir = process.cwd()): NodeCo
     ...config,
     dataDir: resolve(baseDir, config.dataDir),
     passphraseFile: config.passphraseFile ? resolve(baseDir, config.passphraseFile) : undefined,
+    committeeFile: config.committeeFile ? resolve(baseDir, config.committeeFile) : undefined,
   };
 }
 

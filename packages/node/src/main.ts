@@ -9,6 +9,7 @@ import { loadNodeConfig, readPassphrase } from './config.ts';
 import { NodeError } from './errors.ts';
 import { createLogger, reasonOf } from './log.ts';
 import { startHttpApi } from './http-api.ts';
+import { JobRefusedError } from './refusal.ts';
 import { SignerNode } from './signer-node.ts';
 
 async function main(): Promise<void> {
@@ -41,6 +42,7 @@ async function main(): Promise<void> {
       log,
       carrier: (resolve) => new HttpCarrier({ resolve, timeoutMs: config.sessionTimeoutMs }),
     });
+    node.installCommitteeFile();
   } catch (error) {
     fail(log, error);
     return;
@@ -70,7 +72,7 @@ async function main(): Promise<void> {
 }
 
 function fail(log: ReturnType<typeof createLogger>, error: unknown): void {
-  const code = error instanceof NodeError ? error.code : 'STARTUP_FAILED';
+  const code = error instanceof NodeError || error instanceof JobRefusedError ? error.code : 'STARTUP_FAILED';
   log.error('startup_failed', { code, message: reasonOf(error) });
   process.stderr.write(`cairn node: ${code}: ${reasonOf(error)}\n`);
   process.exit(1);

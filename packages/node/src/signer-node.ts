@@ -1,6 +1,7 @@
 // The signer node: its unlocked identity and stores, the committee it accepts, the verification
 // pipeline and the protocol runner, wired together. The HTTP API (http-api.ts) and tests call
 // these methods; nothing here trusts the coordinator or the network.
+import { readFileSync } from 'node:fs';
 import type { DatabaseSync } from 'node:sqlite';
 import { secp256k1 } from '@noble/curves/secp256k1.js';
 import { publicKeyToAddress } from 'viem/accounts';
@@ -153,6 +154,37 @@ export class SignerNode {
       committee: c ? { id: c.committeeId, version: c.version } : null,
       status: this.#closing ? 'degraded' : c ? 'ok' : 'no-committee',
     };
+  }
+
+  /**
+   * Installs the committee from `config.committeeFile`, if configured and present. Throws
+   * JobRefusedError when the file is refused (the caller stops the node).
+   */
+  installCommitteeFile(): void {
+    const path = this.config.committeeFile;
+    if (!path) return;
+    let text: string;
+    try {
+      text = readFileSync(path, 'utf8');
+    } catch {
+      this.#log.warn('committee_file_missing', { path });
+      return;
+    }
+    let json: unknown;
+    try {
+      json = JSON.parse(text);
+    } catch {
+      this.#log.warn('committee_refused', {
+        code: 'INVALID_STATEMENT',
+        message: `${path} is not valid JSON`,
+      });
+      throw new JobRefusedError(
+        'INVALID_STATEMENT',
+        `committee file ${path} is not valid JSON`,
+        'install-committee',
+      );
+    }
+    this.installCommittee(json);
   }
 
   /** Verifies and installs a committee document (POST /v1/committee). */

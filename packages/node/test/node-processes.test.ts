@@ -11,7 +11,7 @@ import { after, before, describe, it } from 'node:test';
 import { secp256k1 } from '@noble/curves/secp256k1.js';
 import { evmSigningPayload } from '@cairn/chains';
 import { bytesToHex, hexToBytes, randomSigningKey, ShareStore, type SignJob, unlockNode } from '@cairn/node';
-import { hex, keygenJobOf, signJobOf, transferBody } from './helpers/fixtures.ts';
+import { committeeOf, hex, keygenJobOf, signJobOf, transferBody } from './helpers/fixtures.ts';
 import {
   events,
   get,
@@ -218,7 +218,7 @@ describe('signer node processes (3 nodes, direct HTTP carrier)', () => {
     assert.match(text, /cairn_node_up\{node="node-1"\} 1/);
   });
 
-  it('refuses to start with a wrong passphrase or a damaged or missing database, and changes nothing', async () => {
+  it('refuses to start with a wrong passphrase, a damaged or missing database, or a weak committee file', async () => {
     await cluster.kill(3, 'SIGTERM');
     assert.ok(events(node(3), 'stopped').length === 1, 'graceful shutdown');
     const db = join(node(3).dataDir, 'node.db');
@@ -248,6 +248,30 @@ describe('signer node processes (3 nodes, direct HTTP carrier)', () => {
 
     renameSync(backup, db);
     assert.equal(digest(), before);
+
+    // A committee file with too few admin signatures stops the node at startup.
+    const health = JSON.parse((await get(node(1).url, '/v1/health')).text);
+    const weak = committeeOf(
+      [
+        { ...health, url: node(1).url },
+        ...[2, 3].map((i) => ({
+          nodeId: `node-${i}`,
+          partyId: i,
+          signingKey: health.signingKey,
+          encryptionKey: health.encryptionKey,
+          url: 'http://127.0.0.1:9',
+        })),
+      ],
+      cluster.admins.slice(0, 1),
+      2,
+    );
+    const weakFile = join(cluster.dir, 'weak-committee.json');
+    writeFileSync(weakFile, JSON.stringify(weak));
+    const refused = await cluster.startFailing(3, { config: { committeeFile: weakFile } });
+    assert.equal(refused.code, 1);
+    assert.match(refused.output, /"event":"committee_refused","code":"INSUFFICIENT_SIGNATURES"/);
+    assert.match(refused.output, /INSUFFICIENT_SIGNATURES: committee: 1 valid admin signature/);
+
     const restarted = await cluster.start(3);
     const vault = await get(restarted.url, '/v1/vaults/treasury');
     assert.equal(vault.status, 200);

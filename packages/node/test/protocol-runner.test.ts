@@ -112,8 +112,15 @@ describe('protocol runner', () => {
     assert.deepEqual(both, [3n, 3n]);
     // An ended session id cannot be run again.
     await assert.rejects(
-      runners[0]!.run({ sessionId: s, protocol: new Sum(1, [1, 2], s), nodes: two, timeoutMs: 2000, label: 't' }),
-      (e: unknown) => e instanceof NodeError && e.code === 'SESSION_BUSY' && /fresh session id/.test(e.message),
+      runners[0]!.run({
+        sessionId: s,
+        protocol: new Sum(1, [1, 2], s),
+        nodes: two,
+        timeoutMs: 2000,
+        label: 't',
+      }),
+      (e: unknown) =>
+        e instanceof NodeError && e.code === 'SESSION_BUSY' && /fresh session id/.test(e.message),
     );
   });
 

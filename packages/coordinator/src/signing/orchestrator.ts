@@ -11,6 +11,7 @@ import {
   EvmChainError,
   type EcdsaSignature,
   evmAddressOfPublicKey,
+  evmSigningPayload,
   type EvmTransaction,
 } from '@cairn/chains';
 import type { SignJob, SignResponse } from '@cairn/node';

@@ -4,6 +4,7 @@
 // size, EIP-7702 delegate) and what Cairn's lists say (address book, allowlist, blocklist, first
 // interaction for this vault).
 import type { StateReader } from '../engine/engine.ts';
+import { bytecodeCanMoveAssets } from '../rules/bytecode-capabilities.ts';
 import type {
   Address,
   AddressLists,
@@ -106,6 +107,7 @@ export async function extractCounterparties(p: CounterpartyParameters): Promise<
       firstInteraction: !p.vault.knownCounterparties.has(address),
     };
     if (delegated) c.delegatedTo = `0x${code!.slice(8)}` as Address;
+    else if (c.kind === 'contract' && code) c.canMoveAssets = bytecodeCanMoveAssets(code);
     return c;
   });
 }

@@ -102,6 +102,19 @@ describe('intent acceptance scenarios (anvil)', () => {
       )
     ).report;
 
+  it('ERC-20 transfer to a contract that can never move tokens out: token-trapping-recipient', async () => {
+    const r = await analyze(world.tokenA, calldata('DemoToken', 'transfer', [world.sink, parseEther('5')]));
+    assert.equal(r.simulation.status, 'ok');
+    const sink = r.counterparties.find((c) => c.address === world.sink);
+    assert.equal(sink?.canMoveAssets, false);
+    assert.equal(findingsOf(r, 'token-trapping-recipient').length, 1, show(r));
+    const friend = await analyze(
+      world.tokenA,
+      calldata('DemoToken', 'transfer', [world.amm, parseEther('5')]),
+    );
+    assert.equal(findingsOf(friend, 'token-trapping-recipient').length, 0, show(friend));
+  });
+
   describe('benign requests: no high findings', () => {
     it('ETH transfer to the address book', async () => {
       const r = await analyze(world.friend, '0x', parseEther('1'));

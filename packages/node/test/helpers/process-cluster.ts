@@ -24,6 +24,12 @@ export interface NodeProcess {
   exited: Promise<number | null>;
 }
 
+export interface StartOptions {
+  passphrase?: string;
+  /** Extra node config fields for this start. */
+  config?: Record<string, unknown>;
+}
+
 export interface HttpResult {
   status: number;
   body: Record<string, unknown> & { error?: { code: string; message: string } };
@@ -69,7 +75,7 @@ export async function startProcessCluster(
   const nodes: NodeProcess[] = [];
   const children = new Set<ChildProcess>();
 
-  const configPathOf = (index: number) => {
+  const configPathOf = (index: number, extra: Record<string, unknown> = {}) => {
     const nodeId = `node-${index}`;
     const dataDir = join(dir, nodeId);
     mkdirSync(dataDir, { recursive: true });
@@ -84,13 +90,14 @@ export async function startProcessCluster(
         port: 0,
         admins: { keys: admins.map(publicKeyOf), quorum: 2 },
         sessionTimeoutMs: params.sessionTimeoutMs ?? 3000,
+        ...extra,
       }),
     );
     return { nodeId, dataDir, configPath };
   };
 
-  const spawnNode = (index: number, passphrase: string) => {
-    const { nodeId, dataDir, configPath } = configPathOf(index);
+  const spawnNode = (index: number, passphrase: string, extra?: Record<string, unknown>) => {
+    const { nodeId, dataDir, configPath } = configPathOf(index, extra);
     const child = spawn(process.execPath, [MAIN, '--config', configPath], {
       env: { ...process.env, CAIRN_NODE_PASSPHRASE: passphrase },
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -129,7 +136,7 @@ export async function startProcessCluster(
     admins,
     nodes,
     async start(index, options = {}) {
-      const p = spawnNode(index, options.passphrase ?? PROCESS_PASSPHRASE);
+      const p = spawnNode(index, options.passphrase ?? PROCESS_PASSPHRASE, options.config);
       const url = await new Promise<string>((resolve, reject) => {
         const timer = setInterval(() => {
           for (const line of p.lines) {
@@ -152,7 +159,7 @@ export async function startProcessCluster(
       return node;
     },
     async startFailing(index, options = {}) {
-      const p = spawnNode(index, options.passphrase ?? PROCESS_PASSPHRASE);
+      const p = spawnNode(index, options.passphrase ?? PROCESS_PASSPHRASE, options.config);
       const code = await p.exited;
       return { code, output: p.lines.join('\n') };
     },
