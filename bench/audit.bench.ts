@@ -8,7 +8,7 @@
 // CAIRN_BENCH_AUDIT_N sets the number of entries (default 1,000,000; all are decisions);
 // CAIRN_BENCH_AUDIT_KEEP=1 keeps the database, export and keys file for inspection.
 import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
   AuditLog,
@@ -266,16 +266,22 @@ export default async function run(): Promise<void> {
     });
     if (process.env.CAIRN_BENCH_AUDIT_KEEP) writeFileSync(join(dir, 'keys.json'), JSON.stringify(keysFile));
     const keys = parseKeysFile(keysFile);
-    t0 = performance.now();
-    c0 = cpuNow();
-    const v = await verifyExport({ lines: readExportFile(file), keys });
-    const verifyMs = performance.now() - t0;
-    const verifyCpuMs = cpuNow() - c0;
-    if (!v.ok) throw new Error(`verification failed: ${JSON.stringify(v.problems.slice(0, 3))}`);
-    once('verify export', { entries: v.entries, checkpoints: v.checkpoints }, verifyMs, v.entries, {
-      target_ms: 30_000,
-      cpu_ms: Math.round(verifyCpuMs),
-    });
+    // Single-threaded, then with entry lines analysed in worker threads (what the CLI does).
+    for (const workers of [0, Math.min(4, availableParallelism())]) {
+      t0 = performance.now();
+      c0 = cpuNow();
+      const v = await verifyExport({ lines: readExportFile(file), keys, workers });
+      const verifyMs = performance.now() - t0;
+      const verifyCpuMs = cpuNow() - c0;
+      if (!v.ok) throw new Error(`verification failed: ${JSON.stringify(v.problems.slice(0, 3))}`);
+      once(
+        `verify export (${workers === 0 ? '1 thread' : `${workers} workers`})`,
+        { entries: v.entries, checkpoints: v.checkpoints, workers },
+        verifyMs,
+        v.entries,
+        { target_ms: 30_000, cpu_ms: Math.round(verifyCpuMs) },
+      );
+    }
 
     t0 = performance.now();
     c0 = cpuNow();

@@ -22,14 +22,19 @@ const range = (n: number) => Array.from({ length: n }, (_, i) => i + 1);
 function dkg(t: number, n: number): Map<PartyId, KeyShare> {
   const s = sid();
   const parties = range(n);
-  return runProtocol({ parties: parties.map((party) => dkls23.dkg({ sessionId: s, party, parties, threshold: t })) });
+  return runProtocol({
+    parties: parties.map((party) => dkls23.dkg({ sessionId: s, party, parties, threshold: t })),
+  });
 }
 
 function sign(shares: readonly KeyShare[], router?: InMemoryRouter) {
   const s = sid();
   const message = hash();
   const signers = shares.map((x) => x.party);
-  return runProtocol({ router, parties: shares.map((share) => dkls23.sign({ sessionId: s, share, signers, message })) });
+  return runProtocol({
+    router,
+    parties: shares.map((share) => dkls23.sign({ sessionId: s, share, signers, message })),
+  });
 }
 
 function presign(shares: readonly KeyShare[]): Map<PartyId, Presignature> {
@@ -68,10 +73,21 @@ const unwrap = (x: Any) => (x && typeof x === 'object' && 'Ok' in x ? x.Ok : x);
 
 function peerDkg(w: Any, t: number, n: number): Any[] {
   const session = [...randomBytes(32)];
-  const data = (i: number) => ({ parameters: { threshold: t, share_count: n }, party_index: i, session_id: session });
+  const data = (i: number) => ({
+    parameters: { threshold: t, share_count: n },
+    party_index: i,
+    session_id: session,
+  });
   const ids = range(n);
   const p1 = ids.map((i) => w.phase1_wasm_binding(data(i)));
-  const p2 = ids.map((i) => unwrap(w.phase2_wasm_binding(data(i), ids.map((j) => p1[j - 1][i - 1]))));
+  const p2 = ids.map((i) =>
+    unwrap(
+      w.phase2_wasm_binding(
+        data(i),
+        ids.map((j) => p1[j - 1][i - 1]),
+      ),
+    ),
+  );
   const p3 = ids.map((i) => unwrap(w.phase3_wasm_binding(data(i), p2[i - 1][2], p2[i - 1][4])));
   return ids.map((i) =>
     unwrap(
@@ -80,10 +96,19 @@ function peerDkg(w: Any, t: number, n: number): Any[] {
         p2[i - 1][0],
         p2.map((x: Any) => x[1]),
         p3[i - 1][0],
-        to(p2.map((x: Any) => x[3]), i),
-        to(p3.map((x: Any) => x[1]), i),
+        to(
+          p2.map((x: Any) => x[3]),
+          i,
+        ),
+        to(
+          p3.map((x: Any) => x[1]),
+          i,
+        ),
         p3[i - 1][2],
-        to(p3.map((x: Any) => x[3]), i),
+        to(
+          p3.map((x: Any) => x[3]),
+          i,
+        ),
         new Map(p2.map((x: Any) => [x[5].sender_index, x[5]])),
         new Map(p3.map((x: Any) => [x[4].sender_index, x[4]])),
       ),
@@ -108,18 +133,25 @@ function peerPresign(w: Any, signers: Any[]): PeerPresigned {
   });
   const r1 = signers.map((p) => unwrap(w.sign_phase1(p, data(p))));
   const t1 = r1.map((x: Any) => x[2]);
-  const r2 = signers.map((p, i) => unwrap(w.sign_phase2(p, data(p), r1[i][0], r1[i][1], to(t1, p.party_index))));
+  const r2 = signers.map((p, i) =>
+    unwrap(w.sign_phase2(p, data(p), r1[i][0], r1[i][1], to(t1, p.party_index))),
+  );
   return { signers, data, r2, bytes: JSON.stringify(t1).length };
 }
 
 function peerOnline(w: Any, pre: PeerPresigned): { signature: Any; bytes: number } {
   const { signers, data, r2 } = pre;
   const t2 = r2.map((x: Any) => x[2]);
-  const r3 = signers.map((p, i) => unwrap(w.sign_phase3(p, data(p), r2[i][0], r2[i][1], to(t2, p.party_index))));
+  const r3 = signers.map((p, i) =>
+    unwrap(w.sign_phase3(p, data(p), r2[i][0], r2[i][1], to(t2, p.party_index))),
+  );
   const broadcasts = r3.map((x: Any) => x[1]);
   const r4 = signers.map((p, i) => unwrap(w.sign_phase4(p, data(p), r3[i][0], broadcasts, true)));
   if (typeof r4[0]?.[0] !== 'string') throw new Error('peer signing failed');
-  return { signature: r4[0], bytes: JSON.stringify(t2).length + JSON.stringify(broadcasts).length * (signers.length - 1) };
+  return {
+    signature: r4[0],
+    bytes: JSON.stringify(t2).length + JSON.stringify(broadcasts).length * (signers.length - 1),
+  };
 }
 
 function payloadBytes(router: InMemoryRouter): number {
@@ -196,7 +228,14 @@ export default async function main(): Promise<void> {
     sign(shares, router);
     const peerPre = peerPresign(peer, peerParties);
     const peerBytes = peerPre.bytes + peerOnline(peer, peerPre).bytes;
-    const m = await measure({ suite: SUITE, name: 'bytes per signing', params, fn: () => undefined, iterations: 1, warmup: 0 });
+    const m = await measure({
+      suite: SUITE,
+      name: 'bytes per signing',
+      params,
+      fn: () => undefined,
+      iterations: 1,
+      warmup: 0,
+    });
     report(m, {
       bytes_total: payloadBytes(router),
       bytes_per_signer_pair: Math.round(payloadBytes(router) / pairs),

@@ -3,15 +3,16 @@
 // tree, checks every checkpoint's signature, cosignatures and root (or consistency proof), and
 // that every entry is covered by a verified checkpoint. It reports problems in file order and
 // names the first bad entry.
-import { canonicalJson, isCanonicalText } from './canonical.ts';
+import { canonicalJson } from './canonical.ts';
 import { parseCheckpoint } from './checkpoint.ts';
-import { entryLeafHash, parseEntry } from './entry.ts';
+import { analyzeEntryLine, type EntryLineAnalysis, looksLikeEntryLine } from './entry-line.ts';
 import { AuditError } from './errors.ts';
 import { checkpointLineSchema, endLineSchema, type HeaderLine, headerLineSchema } from './export-format.ts';
-import { equalHash, fromHex, toHex } from './hash.ts';
+import { equalHash, fromHex } from './hash.ts';
 import { Frontier, frontierNodes, verifyConsistency } from './merkle.ts';
 import { parseNote, verifySignature } from './note.ts';
 import type { VerifierKeys } from './keys.ts';
+import { EntryLinePool } from './verify-pool.ts';
 
 export type ProblemCode =
   | 'MISSING_HEADER'
@@ -70,31 +71,10 @@ export interface VerifyParameters {
   keys: VerifierKeys;
   /** Problems kept in the report (default 50); counting continues beyond. */
   maxProblems?: number;
-}
-
-/** The shape of an entry line (entryLineSchema, checked by hand: it runs a million times). */
-function entryLineShape(
-  v: unknown,
-): { index: number; leaf: string; entry: Record<string, unknown> } | string {
-  const o = v as Record<string, unknown>;
-  let keys = 0;
-  for (const _ in o) keys++;
-  if (keys !== 4) return 'an entry line has exactly the keys entry, index, leaf and type';
-  const { index, leaf, entry } = o;
-  if (typeof index !== 'number' || !Number.isSafeInteger(index) || index < 0)
-    return 'index must be a non-negative integer';
-  if (typeof leaf !== 'string' || !/^[0-9a-f]{64}$/.test(leaf))
-    return 'leaf must be 64 lowercase hex characters';
-  if (typeof entry !== 'object' || entry === null || Array.isArray(entry)) return 'entry must be an object';
-  return { index, leaf, entry: entry as Record<string, unknown> };
-}
-
-/**
- * Whether an unparseable line was meant to be an entry line, so later entries keep their
- * positions. A single changed byte cannot break both the prefix and the leaf/index keys.
- */
-function looksLikeEntryLine(line: string): boolean {
-  return line.startsWith('{"entry":') || (line.includes('"leaf":"') && line.includes('"index":'));
+  /** Worker threads that analyse entry lines in parallel (default 0: all on this thread). */
+  workers?: number;
+  /** Lines per batch sent to a worker (default 1000). */
+  batchLines?: number;
 }
 
 /** Verifies an export. Never throws on bad content: everything wrong becomes a Problem. */
@@ -132,11 +112,19 @@ export async function verifyExport(p: VerifyParameters): Promise<VerifyReport> {
   /** Leaf hash (hex) -> position, for `prev` references and duplicate detection. */
   const seen = new Map<string, number>();
 
-  for await (const line of p.lines) {
+  let stop = false;
+
+  /** The order-dependent checks of one line; `analysis` is set for entry lines. */
+  const processLine = (line: string, analysis: EntryLineAnalysis | null): void => {
     lineNo++;
     if (sawEnd) {
       problem('MALFORMED_LINE', lineNo, null, 'content after the end line');
-      break;
+      stop = true;
+      return;
+    }
+    if (header !== null && analysis !== null) {
+      entryLine(analysis, header);
+      return;
     }
     let value: unknown;
     try {
@@ -149,23 +137,17 @@ export async function verifyExport(p: VerifyParameters): Promise<VerifyReport> {
           null,
           'the first line must be a cairn-audit-export/v1 header (not JSON)',
         );
-        break;
-      }
-      const looksLikeEntry = header !== null && looksLikeEntryLine(line);
-      problem('MALFORMED_LINE', lineNo, looksLikeEntry ? frontier.size : null, 'line is not valid JSON');
-      // Keep later entries at their positions; the checkpoint covering this one will fail.
-      if (looksLikeEntry) {
-        report.entries++;
-        frontier.append(new Uint8Array(32));
-      }
-      continue;
+        stop = true;
+      } else problem('MALFORMED_LINE', lineNo, null, 'line is not valid JSON');
+      return;
     }
     const type = (value as { type?: unknown } | null)?.type;
     if (header === null) {
       const h = headerLineSchema.safeParse(value);
       if (!h.success) {
         problem('MISSING_HEADER', lineNo, null, 'the first line must be a cairn-audit-export/v1 header');
-        break;
+        stop = true;
+        return;
       }
       header = h.data;
       report.origin = header.origin;
@@ -180,87 +162,24 @@ export async function verifyExport(p: VerifyParameters): Promise<VerifyReport> {
           null,
           `export is of log '${header.origin}', keys are for '${keys.origin}'`,
         );
-        break;
+        stop = true;
+        return;
       }
       const hashes = header.frontier.map((h) => fromHex(h, 32)!);
       if (header.end < header.start || hashes.length !== frontierNodes(header.start).length) {
         problem('MALFORMED_LINE', lineNo, null, 'header range or frontier is inconsistent');
-        break;
+        stop = true;
+        return;
       }
       frontier = Frontier.fromHashes(header.start, hashes);
       report.verifiedSize = header.start;
-      continue;
+      return;
     }
 
+    // An entry line that does not look like one (keys reordered, prefix damaged): same checks.
     if (type === 'entry') {
-      const position = frontier.size;
-      report.entries++;
-      if (tailStarted) problem('CHECKPOINT_POSITION', lineNo, position, 'entry after the tail checkpoint');
-      const shape = entryLineShape(value);
-      if (typeof shape === 'string') {
-        problem('MALFORMED_LINE', lineNo, position, `entry line: ${shape}`);
-        frontier.append(new Uint8Array(32));
-        continue;
-      }
-      const { index, leaf, entry } = shape;
-      if (index !== position) {
-        // A later index: entries were deleted or moved. An earlier index: either a replayed copy
-        // of an entry already seen (the copy is bad), or a second, different entry claiming that
-        // index (the two conflict from the claimed index on).
-        const copyOf = seen.get(leaf);
-        const blame = index > position || copyOf === index ? position : index;
-        problem(
-          'INDEX_MISMATCH',
-          lineNo,
-          blame,
-          index > position
-            ? `entry #${position} is missing or moved (found #${index} in its place)`
-            : copyOf === index
-              ? `line at position #${position} repeats entry #${index}`
-              : `entry #${index} appears twice with different content (again at position #${position})`,
-        );
-      }
-      // The leaf hash covers the entry's bytes exactly as they appear in the line, and those
-      // bytes must be the entry's canonical encoding (one entry, one byte string).
-      const suffix = `,"index":${index},"leaf":"${leaf}","type":"entry"}`;
-      const framed = line.startsWith('{"entry":') && line.endsWith(suffix);
-      const body = framed ? line.slice(9, line.length - suffix.length) : null;
-      if (body === null || !isCanonicalText(body, entry)) {
-        problem('NON_CANONICAL', lineNo, position, `entry #${position}: line is not canonical JSON`);
-      }
-      const computed = entryLeafHash(body ?? line);
-      const computedHex = toHex(computed);
-      if (computedHex !== leaf) {
-        problem(
-          'LEAF_MISMATCH',
-          lineNo,
-          position,
-          `entry #${position}: content does not match its leaf hash`,
-        );
-      }
-      try {
-        const parsed = parseEntry(entry);
-        if (parsed.time < lastTime) {
-          problem('TIME_REGRESSION', lineNo, position, `entry #${position}: time goes backwards`);
-        }
-        lastTime = parsed.time;
-        for (const ref of parsed.prev) {
-          if (seen.has(ref)) continue;
-          if (header.start > 0) report.unresolvedReferences++;
-          else
-            problem(
-              'UNKNOWN_REFERENCE',
-              lineNo,
-              position,
-              `entry #${position}: prev ${ref} is not an earlier entry`,
-            );
-        }
-      } catch (error) {
-        problem('INVALID_ENTRY', lineNo, position, `entry #${position}: ${(error as Error).message}`);
-      }
-      if (!seen.has(computedHex)) seen.set(computedHex, position);
-      frontier.append(computed);
-      continue;
+      entryLine(analyzeEntryLine(line), header);
+      return;
     }
 
     if (type === 'checkpoint') {
@@ -273,7 +192,7 @@ export async function verifyExport(p: VerifyParameters): Promise<VerifyReport> {
           report.verifiedSize,
           `checkpoint line: ${r.error.issues[0]?.message}`,
         );
-        continue;
+        return;
       }
       if (canonicalJson(value) !== line)
         problem('NON_CANONICAL', lineNo, null, 'checkpoint line is not canonical JSON');
@@ -286,7 +205,7 @@ export async function verifyExport(p: VerifyParameters): Promise<VerifyReport> {
           firstUncovered,
           `checkpoint of size ${cpLine.size} is out of order`,
         );
-        continue;
+        return;
       }
       lastCheckpointSize = cpLine.size;
       const checked = checkCheckpoint(cpLine.note, cpLine.size, keys);
@@ -294,7 +213,7 @@ export async function verifyExport(p: VerifyParameters): Promise<VerifyReport> {
         const [code, msg] =
           typeof checked === 'string' ? (['BAD_CHECKPOINT', checked] as const) : checked.problem!;
         problem(code, lineNo, firstUncovered, `checkpoint of size ${cpLine.size}: ${msg}`);
-        if (typeof checked === 'string') continue;
+        if (typeof checked === 'string') return;
       }
       for (const name of checked.cosigners) report.cosignatures[name] = (report.cosignatures[name] ?? 0) + 1;
       let rootOk: boolean;
@@ -308,7 +227,7 @@ export async function verifyExport(p: VerifyParameters): Promise<VerifyReport> {
             null,
             `checkpoint of size ${cpLine.size} appears after entry #${frontier.size - 1}`,
           );
-          continue;
+          return;
         }
         rootOk = equalHash(frontier.root(), checked.root);
         if (!rootOk) {
@@ -344,7 +263,7 @@ export async function verifyExport(p: VerifyParameters): Promise<VerifyReport> {
         report.verifiedCheckpoints++;
         report.verifiedSize = Math.max(report.verifiedSize, Math.min(cpLine.size, frontier.size));
       }
-      continue;
+      return;
     }
 
     if (type === 'end') {
@@ -352,7 +271,7 @@ export async function verifyExport(p: VerifyParameters): Promise<VerifyReport> {
       const r = endLineSchema.safeParse(value);
       if (!r.success || canonicalJson(value) !== line) {
         problem('MALFORMED_LINE', lineNo, null, 'malformed end line');
-        continue;
+        return;
       }
       if (r.data.entries !== report.entries || r.data.checkpoints !== report.checkpoints) {
         problem(
@@ -362,22 +281,106 @@ export async function verifyExport(p: VerifyParameters): Promise<VerifyReport> {
           `end line counts ${r.data.entries} entries and ${r.data.checkpoints} checkpoints, found ${report.entries} and ${report.checkpoints}`,
         );
       }
-      continue;
+      return;
     }
-    const looksLikeEntry = looksLikeEntryLine(line);
-    problem(
-      'MALFORMED_LINE',
-      lineNo,
-      looksLikeEntry ? frontier.size : null,
-      `unknown line type ${JSON.stringify(type)}`,
-    );
-    if (looksLikeEntry) {
-      report.entries++;
+    problem('MALFORMED_LINE', lineNo, null, `unknown line type ${JSON.stringify(type)}`);
+  };
+
+  /** Order-dependent checks of an entry line, after its analysis. */
+  const entryLine = (a: EntryLineAnalysis, h: HeaderLine): void => {
+    const position = frontier.size;
+    report.entries++;
+    if (tailStarted) problem('CHECKPOINT_POSITION', lineNo, position, 'entry after the tail checkpoint');
+    if (!a.ok) {
+      for (const x of a.problems) problem(x.code, lineNo, position, `entry #${position}: ${x.message}`);
+      // Keep later entries at their positions; the checkpoint covering this one will fail.
       frontier.append(new Uint8Array(32));
+      return;
+    }
+    if (a.index !== position) {
+      // A later index: entries were deleted or moved. An earlier index: either a replayed copy
+      // of an entry already seen (the copy is bad), or a second, different entry claiming that
+      // index (the two conflict from the claimed index on).
+      const copyOf = seen.get(a.leaf);
+      const blame = a.index > position || copyOf === a.index ? position : a.index;
+      problem(
+        'INDEX_MISMATCH',
+        lineNo,
+        blame,
+        a.index > position
+          ? `entry #${position} is missing or moved (found #${a.index} in its place)`
+          : copyOf === a.index
+            ? `line at position #${position} repeats entry #${a.index}`
+            : `entry #${a.index} appears twice with different content (again at position #${position})`,
+      );
+    }
+    for (const x of a.problems) problem(x.code, lineNo, position, `entry #${position}: ${x.message}`);
+    if (a.time !== null) {
+      if (a.time < lastTime)
+        problem('TIME_REGRESSION', lineNo, position, `entry #${position}: time goes backwards`);
+      lastTime = a.time;
+    }
+    for (const ref of a.prev) {
+      if (seen.has(ref)) continue;
+      if (h.start > 0) report.unresolvedReferences++;
+      else
+        problem(
+          'UNKNOWN_REFERENCE',
+          lineNo,
+          position,
+          `entry #${position}: prev ${ref} is not an earlier entry`,
+        );
+    }
+    if (!seen.has(a.computed)) seen.set(a.computed, position);
+    frontier.append(fromHex(a.computed, 32)!);
+  };
+
+  const workers = Math.max(0, Math.floor(p.workers ?? 0));
+  if (workers === 0) {
+    for await (const line of p.lines) {
+      processLine(line, looksLikeEntryLine(line) ? analyzeEntryLine(line) : null);
+      if (stop) break;
+    }
+  } else {
+    // Entry lines are analysed in worker threads, batch by batch; batches are consumed in file
+    // order, with a bounded number in flight.
+    const pool = new EntryLinePool(workers);
+    const batchLines = Math.max(1, p.batchLines ?? 1000);
+    const inflight: { lines: string[]; entry: boolean[]; results: Promise<EntryLineAnalysis[]> }[] = [];
+    let batch: string[] = [];
+    const flush = () => {
+      if (batch.length === 0) return;
+      const entry = batch.map(looksLikeEntryLine);
+      inflight.push({ lines: batch, entry, results: pool.analyze(batch.filter((_, i) => entry[i])) });
+      batch = [];
+    };
+    const consume = async () => {
+      const b = inflight.shift()!;
+      const results = await b.results;
+      let j = 0;
+      for (let i = 0; i < b.lines.length && !stop; i++)
+        processLine(b.lines[i]!, b.entry[i] ? results[j++]! : null);
+    };
+    try {
+      for await (const line of p.lines) {
+        batch.push(line);
+        if (batch.length >= batchLines) {
+          flush();
+          while (inflight.length > 2 * workers && !stop) await consume();
+          if (stop) break;
+        }
+      }
+      flush();
+      while (inflight.length > 0 && !stop) await consume();
+    } finally {
+      await pool.close();
     }
   }
 
-  if (header !== null) {
+  // (Assigned inside the closures above, which TypeScript's narrowing does not follow.)
+  const finalHeader = header as HeaderLine | null;
+  if (finalHeader !== null) {
+    const header = finalHeader;
     if (frontier.size !== header.end) {
       problem(
         'COUNT_MISMATCH',

@@ -206,6 +206,21 @@ describe('export and offline verification', () => {
     await u.close();
   });
 
+  it('gives the same report with worker threads as on one thread', async () => {
+    const deleted = full.slice();
+    deleted.splice(lineOf(deleted, 33), 1);
+    const flipped = full.slice();
+    flipped[lineOf(flipped, 12)] = flipped[lineOf(flipped, 12)]!.replace('"actor":"', '"actor":"X');
+    const broken = full.slice();
+    broken[lineOf(broken, 20)] = broken[lineOf(broken, 20)]!.slice(0, 100);
+    for (const ls of [full, deleted, flipped, broken, full.slice(0, lineOf(full, 40))]) {
+      const one = await verifyExport({ lines: ls, keys: t.keys });
+      const pooled = await verifyExport({ lines: ls, keys: t.keys, workers: 2, batchLines: 7 });
+      assert.deepEqual(pooled, one);
+    }
+    assert.ok((await verifyExport({ lines: full, keys: t.keys, workers: 2 })).ok);
+  });
+
   it('detects truncation and a missing end line', async () => {
     const cut = lineOf(full, 50);
     assertBad(await verifyLines(full.slice(0, cut), t), 50, 'truncated before #50');

@@ -108,4 +108,3 @@ export async function recordDecisions(t: TestLog, count: number) {
   await t.log.checkpoint();
   return entries;
 }
-

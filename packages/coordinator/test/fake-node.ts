@@ -13,7 +13,10 @@ export const FAKE_PUBLIC_KEY = `0x${Buffer.from(secp256k1.getPublicKey(FAKE_SECR
 export type FakeBehaviour =
   | { kind: 'ok' }
   | { kind: 'refuse'; code: string; message: string }
-  | { kind: 'abort' };
+  /** Abort the session (as when a peer is silent), `times` times, then sign normally. */
+  | { kind: 'abort'; times: number }
+  /** Answer only once `release` resolves (a slow signing session). */
+  | { kind: 'hold'; release: Promise<void> };
 
 export class FakeNode {
   readonly partyId: number;
@@ -66,27 +69,37 @@ export class FakeNode {
           const job = JSON.parse(body) as SignJob;
           this.jobs.push(job);
           const b = this.behaviour;
+          if (b.kind === 'hold') {
+            void b.release.then(() => this.answer(job, send));
+            return;
+          }
           if (b.kind === 'refuse') return send(403, { error: { code: b.code, message: b.message } });
-          if (b.kind === 'abort')
+          if (b.kind === 'abort') {
+            if (--b.times <= 0) this.behaviour = { kind: 'ok' };
             return send(503, { error: { code: 'SESSION_TIMEOUT', message: 'peer silent' } });
-          const payload = evmSigningPayload(job.request.body);
-          const sig = secp256k1.Signature.fromBytes(
-            secp256k1.sign(payload, FAKE_SECRET, { prehash: false, format: 'recovered' }),
-            'recovered',
-          );
-          const hex = (n: bigint) => `0x${n.toString(16).padStart(64, '0')}`;
-          return send(200, {
-            requestId: job.request.body.requestId,
-            signature: { r: hex(sig.r), s: hex(sig.s), yParity: sig.recovery },
-            publicKey: FAKE_PUBLIC_KEY,
-            payload: `0x${Buffer.from(payload).toString('hex')}`,
-          });
+          }
+          return this.answer(job, send);
         }
         send(404, { error: { code: 'NOT_FOUND', message: req.url ?? '' } });
       });
     });
     await new Promise<void>((resolve) => this.server!.listen(port, '127.0.0.1', resolve));
     this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+  }
+
+  private answer(job: SignJob, send: (status: number, value: unknown) => void): void {
+    const payload = evmSigningPayload(job.request.body);
+    const sig = secp256k1.Signature.fromBytes(
+      secp256k1.sign(payload, FAKE_SECRET, { prehash: false, format: 'recovered' }),
+      'recovered',
+    );
+    const hex = (n: bigint) => `0x${n.toString(16).padStart(64, '0')}`;
+    send(200, {
+      requestId: job.request.body.requestId,
+      signature: { r: hex(sig.r), s: hex(sig.s), yParity: sig.recovery },
+      publicKey: FAKE_PUBLIC_KEY,
+      payload: `0x${Buffer.from(payload).toString('hex')}`,
+    });
   }
 
   async stop(): Promise<void> {

@@ -26,6 +26,8 @@ export const nodeConfigSchema = z.strictObject({
   committeeFile: z.string().min(1).optional(),
   /** scrypt cost: N = 2^logN (at least 2^15). Only used when a data directory is initialised. */
   kdfLogN: z.number().int().min(15).max(22).default(15),
+  /** How this node sends envelopes to peers: one WebSocket per peer (default) or an HTTP POST per envelope. */
+  carrier: z.enum(['websocket', 'http']).default('websocket'),
   /** A protocol session that makes no progress for this long is aborted and cleaned up. */
   sessionTimeoutMs: z.number().int().min(100).max(600_000).default(15_000),
   /** Longest accepted request lifetime (expiresAt - createdAt) and clock skew, in seconds. */

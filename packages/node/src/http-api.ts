@@ -2,7 +2,13 @@
 // every error is `{ error: { code, message } }` with a 4xx/5xx status, and no error, whatever
 // the input, crashes the process. POST /v1/transport takes raw envelope bytes from peer nodes.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import { HttpCarrier, MAX_ENVELOPE_BYTES, TRANSPORT_PATH, TransportError } from '@cairn/transport';
+import {
+  attachWebSocketTransport,
+  isDirectCarrier,
+  MAX_ENVELOPE_BYTES,
+  TRANSPORT_PATH,
+  TransportError,
+} from '@cairn/transport';
 import { NodeError } from './errors.ts';
 import { type Logger, reasonOf } from './log.ts';
 import { JobRefusedError } from './refusal.ts';
@@ -102,10 +108,11 @@ export async function startHttpApi(params: {
     const url = new URL(req.url ?? '/', 'http://localhost');
     const route = `${req.method} ${url.pathname}`;
     if (route === `POST ${TRANSPORT_PATH}`) {
-      if (!(node.carrier instanceof HttpCarrier))
-        throw new HttpError(404, 'NOT_FOUND', 'this node does not use the direct carrier');
+      const carrier = node.carrier;
+      if (!isDirectCarrier(carrier))
+        throw new HttpError(404, 'NOT_FOUND', 'this node does not use a direct carrier');
       const bytes = await readBody(req, MAX_ENVELOPE_BYTES);
-      node.carrier.deliver(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.length));
+      carrier.deliver(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.length));
       res.writeHead(202).end();
       return;
     }
@@ -143,6 +150,11 @@ export async function startHttpApi(params: {
     });
   });
   server.keepAliveTimeout = 30_000;
+  // Peers' persistent WebSocket connections (the default direct carrier) arrive on the same port.
+  const carrier = node.carrier;
+  const websocket = isDirectCarrier(carrier)
+    ? attachWebSocketTransport({ server, deliver: (bytes) => carrier.deliver(bytes) })
+    : null;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(params.port, params.host, () => resolve());
@@ -154,6 +166,7 @@ export async function startHttpApi(params: {
     url: `http://${params.host}:${port}`,
     close: () =>
       new Promise<void>((resolve) => {
+        websocket?.close();
         server.close(() => resolve());
         server.closeIdleConnections();
         // Give in-flight responses (e.g. SHUTTING_DOWN refusals) a moment, then cut the rest.

@@ -4,7 +4,7 @@
 // and shuts down cleanly on SIGTERM / SIGINT. Startup failures print a clear error and exit 1
 // without touching the data directory.
 import { parseArgs } from 'node:util';
-import { HttpCarrier } from '@cairn/transport';
+import { HttpCarrier, WebSocketCarrier } from '@cairn/transport';
 import { loadNodeConfig, readPassphrase } from './config.ts';
 import { NodeError } from './errors.ts';
 import { createLogger, reasonOf } from './log.ts';
@@ -40,7 +40,10 @@ async function main(): Promise<void> {
       config,
       passphrase,
       log,
-      carrier: (resolve) => new HttpCarrier({ resolve, timeoutMs: config.sessionTimeoutMs }),
+      carrier: (resolve) =>
+        config.carrier === 'http'
+          ? new HttpCarrier({ resolve, timeoutMs: config.sessionTimeoutMs })
+          : new WebSocketCarrier({ resolve, timeoutMs: config.sessionTimeoutMs }),
     });
     node.installCommitteeFile();
   } catch (error) {

@@ -219,6 +219,12 @@ describe('signer node processes (3 nodes, direct HTTP carrier)', () => {
   });
 
   it('refuses to start with a wrong passphrase, a damaged or missing database, or a weak committee file', async () => {
+    const members = await Promise.all(
+      [1, 2, 3].map(async (i) => ({
+        ...JSON.parse((await get(node(i).url, '/v1/health')).text),
+        url: node(i).url,
+      })),
+    );
     await cluster.kill(3, 'SIGTERM');
     assert.ok(events(node(3), 'stopped').length === 1, 'graceful shutdown');
     const db = join(node(3).dataDir, 'node.db');
@@ -250,26 +256,15 @@ describe('signer node processes (3 nodes, direct HTTP carrier)', () => {
     assert.equal(digest(), before);
 
     // A committee file with too few admin signatures stops the node at startup.
-    const health = JSON.parse((await get(node(1).url, '/v1/health')).text);
-    const weak = committeeOf(
-      [
-        { ...health, url: node(1).url },
-        ...[2, 3].map((i) => ({
-          nodeId: `node-${i}`,
-          partyId: i,
-          signingKey: health.signingKey,
-          encryptionKey: health.encryptionKey,
-          url: 'http://127.0.0.1:9',
-        })),
-      ],
-      cluster.admins.slice(0, 1),
-      2,
-    );
+    const weak = committeeOf(members, cluster.admins.slice(0, 1), 2);
     const weakFile = join(cluster.dir, 'weak-committee.json');
     writeFileSync(weakFile, JSON.stringify(weak));
     const refused = await cluster.startFailing(3, { config: { committeeFile: weakFile } });
     assert.equal(refused.code, 1);
-    assert.match(refused.output, /"event":"committee_refused","code":"INSUFFICIENT_SIGNATURES"/);
+    assert.match(
+      refused.output,
+      /"event":"committee_refused","node":"node-3","code":"INSUFFICIENT_SIGNATURES"/,
+    );
     assert.match(refused.output, /INSUFFICIENT_SIGNATURES: committee: 1 valid admin signature/);
 
     const restarted = await cluster.start(3);
@@ -309,6 +304,8 @@ describe('signer node processes (3 nodes, direct HTTP carrier)', () => {
       phrases: [PROCESS_PASSPHRASE, 'not the passphrase'],
     });
     assert.deepEqual(findings, []);
+    // Nothing crashed or escaped its error handling in any process.
+    assert.doesNotMatch(text, /uncaught_exception|unhandled_rejection|http_request_failed/);
     if (process.env.CAIRN_TEST_LOG_DIR)
       copyFileSync(cluster.logFile, join(process.env.CAIRN_TEST_LOG_DIR, 'node-processes.log'));
   });

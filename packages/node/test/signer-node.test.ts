@@ -12,10 +12,12 @@ import {
   randomSigningKey,
   registerScheme,
   type SignResponse,
-  signSignRequest,
+  ShareStore,
+  unlockNode,
 } from '@cairn/node';
 import { hex, keygenJobOf, signJobOf, transferBody } from './helpers/fixtures.ts';
-import { type InProcessCluster, startInProcessCluster } from './helpers/in-process-cluster.ts';
+import { type InProcessCluster, PASSPHRASE, startInProcessCluster } from './helpers/in-process-cluster.ts';
+import { scanLogsForSecrets } from './log-scan.ts';
 import { toyEcdsaScheme } from './helpers/toy-ecdsa-scheme.ts';
 
 // In-process tests exercise the node's own logic with a fast protocol double standing in for
@@ -154,8 +156,9 @@ describe('signer node (in-process cluster)', () => {
       node.sign(signJobOf({ body: mismatched, initiator, signers: [1, 2] })),
       refusedWith('CHAIN_MISMATCH'),
     );
-    // The refused job did not burn its nonce: with the right payload it signs.
-    const right = { ...job, payload: bytesToHex(evmSigningPayload(body)) };
+    // The refused job did not burn its nonce: with the right payload (and, as every attempt, a
+    // fresh session id) it signs.
+    const right = { ...job, sessionId: hex(32), payload: bytesToHex(evmSigningPayload(body)) };
     const [a] = await Promise.all([node.sign(right), cluster.nodes[1]!.sign(right)]);
     assertEcdsa(a, evmSigningPayload(body), publicKey);
   });
@@ -236,10 +239,27 @@ describe('signer node (in-process cluster)', () => {
     assert.equal(address, cluster.nodes[1]!.getVault('treasury')!.address);
   });
 
-  it('never logs share material', () => {
+  it('never logs share material, keys or the passphrase', async () => {
+    const secrets: Uint8Array[] = [];
+    for (const node of cluster.nodes) {
+      const { nodeId, dataDir } = node.config;
+      const unlocked = await unlockNode({ dataDir, nodeId, passphrase: PASSPHRASE, kdfLogN: 15 });
+      const store = new ShareStore({ db: unlocked.db, nodeId, wrappingKey: unlocked.wrappingKey });
+      const rows = unlocked.db.prepare('SELECT key_id, version FROM shares').all() as {
+        key_id: string;
+        version: number;
+      }[];
+      assert.ok(rows.length >= 2);
+      for (const r of rows) secrets.push(store.get(r.key_id, r.version).secretBytes());
+      secrets.push(
+        unlocked.identity.signingSecretKey,
+        unlocked.identity.encryptionSecretKey,
+        unlocked.wrappingKey,
+      );
+      unlocked.db.close();
+    }
     const text = cluster.logs.join('\n');
-    assert.ok(!text.includes('correct horse'), 'passphrase in logs');
-    assert.equal(signSignRequest.name, 'signSignRequest');
+    assert.deepEqual(scanLogsForSecrets({ text, secrets, phrases: [PASSPHRASE] }), []);
   });
 });
 

@@ -14,3 +14,12 @@ export interface Carrier {
   onReceive(handler: ReceiveHandler): void;
   close(): Promise<void>;
 }
+
+/** A carrier whose receiving side is the node's own server (HTTP POST, WebSocket): it is handed received bytes. */
+export interface DirectCarrier extends Carrier {
+  deliver(bytes: Uint8Array): void;
+}
+
+export function isDirectCarrier(carrier: Carrier): carrier is DirectCarrier {
+  return typeof (carrier as Partial<DirectCarrier>).deliver === 'function';
+}

@@ -1,7 +1,7 @@
 // Direct carrier: POSTs envelope bytes to the peer node's `/v1/transport` endpoint (loopback
 // or TLS), using Node's fetch, whose connection pool keeps connections alive between messages.
 // Receiving is the node's HTTP server's job: it passes the request body to `deliver`.
-import type { Carrier, ReceiveHandler } from './carrier.ts';
+import type { DirectCarrier, ReceiveHandler } from './carrier.ts';
 import { TransportError } from './errors.ts';
 
 export interface HttpCarrierParameters {
@@ -15,7 +15,7 @@ export const TRANSPORT_PATH = '/v1/transport';
 /** Upper bound on one envelope, enforced by the receiving server before reading further. */
 export const MAX_ENVELOPE_BYTES = 4 * 1024 * 1024;
 
-export class HttpCarrier implements Carrier {
+export class HttpCarrier implements DirectCarrier {
   readonly #resolve: HttpCarrierParameters['resolve'];
   readonly #timeoutMs: number;
   #handler: ReceiveHandler | null = null;

@@ -7,3 +7,4 @@ export * from './errors.ts';
 export * from './http-carrier.ts';
 export * from './in-memory-carrier.ts';
 export * from './secure-transport.ts';
+export * from './websocket-carrier.ts';

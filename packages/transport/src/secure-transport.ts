@@ -249,11 +249,12 @@ export class SecureTransport {
     }
     this.#deliver({ from: e.from, sessionId: session.sessionId, seq: e.seq, payload });
     state.next += 1n;
+    // Deliver buffered successors in order, unless a handler has meanwhile closed the session.
     for (let p = state.early.get(state.next); p !== undefined; p = state.early.get(state.next)) {
+      if (this.#sessions.get(sid) !== session) return;
       state.early.delete(state.next);
       this.#deliver({ from: e.from, sessionId: session.sessionId, seq: state.next, payload: p });
       state.next += 1n;
-      if (!this.#sessions.has(sid)) return; // the handler closed the session
     }
   }
 

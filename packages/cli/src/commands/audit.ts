@@ -1,6 +1,7 @@
 // `cairn audit`: export the tamper-evident audit log, verify an export offline, replay decisions.
 // Thin: the logic lives in @cairn/audit.
 import { existsSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
 import {
   AuditError,
@@ -23,12 +24,14 @@ The tamper-evident audit log: an RFC 9162 Merkle log whose checkpoints (C2SP sig
 signed by the log's owner and cosigned by every signer node. See docs/audit.md.
 
 subcommands:
-  verify EXPORT --keys KEYS [--json]
+  verify EXPORT --keys KEYS [--json] [--workers N]
       Verify an export offline: every entry hash, the Merkle tree, every checkpoint signature
       and witness cosignature, and that every entry is covered by a verified checkpoint.
       Needs no running Cairn service. Prints the first bad entry on failure.
       KEYS is a JSON file: {"format":"cairn-audit-keys/v1","origin":…,"log":<vkey>,
       "witnesses":[<vkey>…],"quorum":N} (quorum defaults to every witness).
+      --workers: threads that hash and check entry lines in parallel (default: CPUs, max 4;
+      0 = single-threaded).
 
   replay EXPORT [--json]
       Re-evaluate every recorded policy decision with the policy version in force when it was
@@ -90,7 +93,7 @@ async function verify(argv: string[], io: CliIo): Promise<number> {
   const { values, positionals } = parseOptions(
     'audit',
     argv,
-    { keys: { type: 'string' }, json: { type: 'boolean' } },
+    { keys: { type: 'string' }, json: { type: 'boolean' }, workers: { type: 'string' } },
     true,
   );
   const file = exportFile(positionals, io, 'verify');
@@ -102,7 +105,11 @@ async function verify(argv: string[], io: CliIo): Promise<number> {
   } catch (error) {
     asCliError(error);
   }
-  const report = await verifyExport({ lines: readExportFile(file), keys });
+  const workers = values.workers === undefined ? Math.min(4, availableParallelism()) : Number(values.workers);
+  if (!Number.isSafeInteger(workers) || workers < 0 || workers > 64) {
+    throw new CliError('INVALID_INPUT', `--workers must be an integer from 0 to 64, got '${values.workers}'`);
+  }
+  const report = await verifyExport({ lines: readExportFile(file), keys, workers });
   io.stdout(values.json ? `${JSON.stringify(report)}\n` : formatVerifyReport(report, positionals[0]!));
   return report.ok ? 0 : 1;
 }

@@ -18,7 +18,7 @@ import {
 } from '@cairn/chains';
 import { type Committee, publicKeyOf, randomSigningKey, signCommittee } from '@cairn/node';
 import type { CoordinatorConfigInput } from '../config.ts';
-import { type DevState, readKeyFile } from './dev-state.ts';
+import { type DevState, readDevState, readKeyFile } from './dev-state.ts';
 import { JsonLineChild } from './process-child.ts';
 
 export interface DevClusterOptions {
@@ -56,6 +56,15 @@ function writeSecret(path: string, text: string): void {
 
 function hex(bytes: Uint8Array): string {
   return Buffer.from(bytes).toString('hex');
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
 }
 
 async function portIsFree(port: number): Promise<boolean> {
@@ -99,6 +108,12 @@ export class DevCluster {
 
   private async boot(): Promise<void> {
     const dir = this.dir;
+    const running = readDevState(dir);
+    if (running && running.pid !== process.pid && isAlive(running.pid)) {
+      throw new Error(
+        `a dev cluster is already running from ${dir} (pid ${running.pid}, API ${running.apiUrl}); stop it first`,
+      );
+    }
     // Fresh run data every start: the local chain starts empty, so old vaults would be meaningless.
     for (const sub of ['nodes', 'coordinator', 'logs'])
       rmSync(join(dir, sub), { recursive: true, force: true });
@@ -245,7 +260,7 @@ export class DevCluster {
     await this.coordinator?.stop();
     await Promise.all(this.nodes.map((n) => n.child.stop()));
     await this.anvil?.stop();
-    rmSync(join(this.dir, 'state.json'), { force: true });
+    if (this.state) rmSync(join(this.dir, 'state.json'), { force: true });
   }
 
   /** Synchronous last resort on process exit: SIGKILL every child still running. */

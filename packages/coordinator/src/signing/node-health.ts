@@ -55,7 +55,7 @@ export class NodeHealth {
       [...this.clients].map(async ([partyId, client]) => {
         const s = this.state.get(partyId)!;
         try {
-          const h = await client.health(1500);
+          const h = await client.health(5000);
           s.up = h.status !== 'degraded';
           s.error = null;
           s.committee = h.committee;

@@ -306,14 +306,15 @@ export class RequestStore {
   }
 
   /**
-   * The highest transaction nonce of this vault's requests that may still occupy a nonce
-   * (everything except requests that ended before reaching the chain).
+   * The highest transaction nonce held by this vault's unfinished requests (they will use it);
+   * finished ones are either on chain (counted by the chain's pending nonce) or never reached
+   * it, so they reserve nothing and leave no nonce gap.
    */
   highestReservedNonce(vaultId: string, chainId: number): number | null {
     const row = this.db
       .prepare(
         `SELECT MAX(tx_nonce) AS n FROM requests WHERE vault_id = ? AND chain_id = ? AND tx_nonce IS NOT NULL
-           AND NOT (state IN ('rejected', 'failed') AND tx_hash IS NULL)`,
+           AND state IN ('received', 'signing', 'signed', 'broadcast')`,
       )
       .get(vaultId, chainId) as { n: number | null };
     return row.n === null ? null : Number(row.n);

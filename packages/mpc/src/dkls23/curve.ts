@@ -50,8 +50,7 @@ export function pointFromBytes(bytes: Uint8Array): Point {
   if (bytes.length !== POINT_BYTES) throw new MpcError('INVALID_LENGTH', 'point must be 33 bytes');
   let p: Point;
   try {
-    p = Point.fromBytes(bytes);
-    p.assertValidity();
+    p = Point.fromBytes(bytes); // decodes and checks the curve equation (assertValidity)
   } catch (error) {
     throw new MpcError('INVALID_POINT', 'not a valid compressed secp256k1 point', { cause: error });
   }
@@ -89,7 +88,8 @@ export function hashToScalars(domain: string, fields: readonly Uint8Array[], cou
 }
 
 export const u16 = (v: number): Uint8Array => Uint8Array.of(v >>> 8, v & 0xff);
-export const u32 = (v: number): Uint8Array => Uint8Array.of(v >>> 24, (v >>> 16) & 0xff, (v >>> 8) & 0xff, v & 0xff);
+export const u32 = (v: number): Uint8Array =>
+  Uint8Array.of(v >>> 24, (v >>> 16) & 0xff, (v >>> 8) & 0xff, v & 0xff);
 
 /** Lagrange coefficient at 0 of party `i` within `set` (Shamir x-coordinates = party ids). */
 export function lagrangeAtZero(i: number, set: readonly number[]): bigint {

@@ -40,9 +40,17 @@ export function deriveChild(params: {
   for (const index of params.path) {
     const I = hmac(sha512, chainCode, new Uint8Array([...pointToBytes(key), ...u32(index)]));
     const il = bytesToNumberBE(I.subarray(0, 32));
-    if (il >= N) throw new MpcError('INVALID_PARAMETERS', `BIP-32 index ${index} gives an invalid child; use the next index`);
+    if (il >= N)
+      throw new MpcError(
+        'INVALID_PARAMETERS',
+        `BIP-32 index ${index} gives an invalid child; use the next index`,
+      );
     key = il === 0n ? key : key.add(G.multiply(il));
-    if (key.is0()) throw new MpcError('INVALID_PARAMETERS', `BIP-32 index ${index} gives the identity; use the next index`);
+    if (key.is0())
+      throw new MpcError(
+        'INVALID_PARAMETERS',
+        `BIP-32 index ${index} gives the identity; use the next index`,
+      );
     chainCode = I.slice(32);
     tweak = mod(tweak + il);
   }

@@ -123,7 +123,12 @@ export class KeySharing extends RoundProtocol<KeyShare | null> {
 
   constructor(config: KeySharingConfig) {
     const participants = [...new Set([...config.dealers, ...config.receivers])].sort((a, b) => a - b);
-    super({ party: config.party, sessionId: config.sessionId, protocol: config.protocol, peers: participants });
+    super({
+      party: config.party,
+      sessionId: config.sessionId,
+      protocol: config.protocol,
+      peers: participants,
+    });
     this.#c = config;
     this.#participants = participants;
     this.#isDealer = config.dealers.includes(config.party);
@@ -171,7 +176,10 @@ export class KeySharing extends RoundProtocol<KeyShare | null> {
       this.#otSecret = randomScalar(c.random);
       this.#otPoint = G.multiply(this.#otSecret);
       w.fixed(pointToBytes(this.#otPoint), 33);
-      writeDlogProof(w, proveDlog(this.#otSecret, this.#otPoint, this.#ctx('base-ot-sender', this.party), c.random));
+      writeDlogProof(
+        w,
+        proveDlog(this.#otSecret, this.#otPoint, this.#ctx('base-ot-sender', this.party), c.random),
+      );
     }
     const payload = w.finish();
     this.#r1.set(this.party, payload);
@@ -191,7 +199,10 @@ export class KeySharing extends RoundProtocol<KeyShare | null> {
       blame(from, () => {
         const r = new Reader(payload);
         if (!equalBytes(r.fixed(32), this.#context)) {
-          throw new MpcError('KEY_MISMATCH', 'party runs with different committee, threshold, key or version');
+          throw new MpcError(
+            'KEY_MISMATCH',
+            'party runs with different committee, threshold, key or version',
+          );
         }
         if (c.dealers.includes(from)) this.#commitments.set(from, r.fixed(32));
         if (c.receivers.includes(from)) {
@@ -262,7 +273,8 @@ export class KeySharing extends RoundProtocol<KeyShare | null> {
     writeDlogProof(body, proof);
     const bodyBytes = body.finish();
     const salt = r.fixed(32);
-    if (start - r.remaining !== bodyBytes.length + 32) throw new MpcError('MALFORMED_MESSAGE', 'non-canonical reveal');
+    if (start - r.remaining !== bodyBytes.length + 32)
+      throw new MpcError('MALFORMED_MESSAGE', 'non-canonical reveal');
     if (!equalBytes(commit(this.#ctx('dealer', from), bodyBytes, salt), this.#commitments.get(from)!)) {
       throw new MpcError('INVALID_PROOF', 'reveal does not match the round-1 commitment');
     }
@@ -373,7 +385,9 @@ export class KeySharing extends RoundProtocol<KeyShare | null> {
         });
         const seeds: Uint8Array[] = [];
         for (let j = 0; j < REVERSE_COUNT; j++) {
-          seeds.push(this.#reverseKey(to, this.party, j, columns.subarray(j * COLUMN_BYTES, (j + 1) * COLUMN_BYTES)));
+          seeds.push(
+            this.#reverseKey(to, this.party, j, columns.subarray(j * COLUMN_BYTES, (j + 1) * COLUMN_BYTES)),
+          );
         }
         this.#reversedSender.set(to, { delta, seeds });
         w.fixed(message, message.length);
@@ -389,11 +403,17 @@ export class KeySharing extends RoundProtocol<KeyShare | null> {
   }
 
   #reverseKey(lo: PartyId, hi: PartyId, j: number, column: Uint8Array): Uint8Array {
-    return hashFields('cairn/dkls23/key-sharing/reverse-key/v1', [this.#ctx('reverse-ot', lo, hi), u32(j), column]);
+    return hashFields('cairn/dkls23/key-sharing/reverse-key/v1', [
+      this.#ctx('reverse-ot', lo, hi),
+      u32(j),
+      column,
+    ]);
   }
 
   #broadcastTranscript(): Uint8Array {
-    const h = createHash('sha256').update(encodeFields('cairn/dkls23/key-sharing/transcript/v1', [this.#context]));
+    const h = createHash('sha256').update(
+      encodeFields('cairn/dkls23/key-sharing/transcript/v1', [this.#context]),
+    );
     for (const p of this.#participants) h.update(encodeFields('r1', [u16(p), this.#r1.get(p)!]));
     return new Uint8Array(h.digest());
   }
@@ -403,7 +423,12 @@ export class KeySharing extends RoundProtocol<KeyShare | null> {
     const hi = Math.max(peer, this.party);
     const fromLo = lo === this.party ? this.#sentR2.get(peer)! : this.#receivedR2.get(peer)!;
     const fromHi = hi === this.party ? this.#sentR2.get(peer)! : this.#receivedR2.get(peer)!;
-    return hashFields('cairn/dkls23/key-sharing/confirm/v1', [this.#ctx('pair', lo, hi), transcript, fromLo, fromHi]);
+    return hashFields('cairn/dkls23/key-sharing/confirm/v1', [
+      this.#ctx('pair', lo, hi),
+      transcript,
+      fromLo,
+      fromHi,
+    ]);
   }
 
   #round3(inbox: ReadonlyMap<PartyId, Uint8Array>): Outgoing[] {
@@ -416,7 +441,11 @@ export class KeySharing extends RoundProtocol<KeyShare | null> {
       if (!equalBytes(confirmation, this.#confirmation(transcript, from))) {
         // Either side's view differs: a party equivocated or a message was changed in
         // transit; which one cannot be told from here.
-        this.abort('INCONSISTENT_BROADCAST', null, `key set-up transcripts of parties ${this.party} and ${from} differ`);
+        this.abort(
+          'INCONSISTENT_BROADCAST',
+          null,
+          `key set-up transcripts of parties ${this.party} and ${from} differ`,
+        );
       }
       let sender: OteSenderState;
       let receiver: OteReceiverState;
@@ -425,7 +454,12 @@ export class KeySharing extends RoundProtocol<KeyShare | null> {
         const columns = blame(from, () => {
           const message = r.fixed(extensionMessageBytes(REVERSE_COUNT));
           r.end();
-          return extendSend({ state: chosen, sid: this.#ctx('reverse-ot', this.party, from), count: REVERSE_COUNT, message });
+          return extendSend({
+            state: chosen,
+            sid: this.#ctx('reverse-ot', this.party, from),
+            count: REVERSE_COUNT,
+            message,
+          });
         });
         const seeds0: Uint8Array[] = [];
         const seeds1: Uint8Array[] = [];

@@ -28,11 +28,12 @@ import { createCipheriv, createHash } from 'node:crypto';
 import { encodeFields } from '../encoding.ts';
 import { MpcError } from '../errors.ts';
 import type { RandomBytes } from '../scheme.ts';
-import { hashToScalars, mod, N, randomScalar } from './curve.ts';
+import { hashFields, hashToScalars, mod, N, randomScalar } from './curve.ts';
 import {
   COLUMN_BYTES,
   extendReceive,
   extendSend,
+  extensionMessageBytes,
   type OteReceiverState,
   type OteSenderState,
 } from './ot/extension.ts';
@@ -73,7 +74,12 @@ function writeScalar(buf: Buffer, offset: number, v: bigint): void {
  * correlation this hash is robust to (KOS15 §3). AES (native) replaces SHAKE256 here because it
  * runs once for all 416·2 strings instead of once per string.
  */
-function otOutputs(sid: Uint8Array, columns: Uint8Array, count: number, delta: Uint8Array | null): bigint[][] {
+function otOutputs(
+  sid: Uint8Array,
+  columns: Uint8Array,
+  count: number,
+  delta: Uint8Array | null,
+): bigint[][] {
   const key = createHash('sha256')
     .update(encodeFields('cairn/dkls23/mul/ot-output-key/v1', [sid]))
     .digest()
@@ -84,32 +90,43 @@ function otOutputs(sid: Uint8Array, columns: Uint8Array, count: number, delta: U
   const pi = (data: Buffer): Buffer => {
     const c = createCipheriv('aes-128-ecb', key, null);
     c.setAutoPadding(false);
-    return c.update(data);
+    const out = c.update(data);
+    // 32-bit views below need 4-byte alignment.
+    return out.byteOffset % 4 === 0 ? out : Buffer.from(new Uint8Array(out));
   };
   const y = pi(input);
   const blocks = 2 * WIDTH; // 32 bytes per scalar
   const tweaked = Buffer.alloc(count * blocks * 16);
+  const y32 = new Uint32Array(y.buffer, y.byteOffset, y.length / 4);
+  const t32 = new Uint32Array(tweaked.buffer, tweaked.byteOffset, tweaked.length / 4);
   for (let j = 0; j < count; j++) {
+    const y0 = y32[4 * j]!;
+    const y1 = y32[4 * j + 1]!;
+    const y2 = y32[4 * j + 2]!;
+    const y3 = y32[4 * j + 3]!;
     for (let b = 0; b < blocks; b++) {
-      const o = (j * blocks + b) * 16;
-      y.copy(tweaked, o, j * 16, j * 16 + 16);
-      tweaked[o]! ^= j >>> 8;
-      tweaked[o + 1]! ^= j & 0xff;
-      tweaked[o + 2]! ^= b;
+      // Tweak (j, b) in the first word (little-endian: distinct for every j < 2^16, b < 256).
+      const o = 4 * (j * blocks + b);
+      t32[o] = y0 ^ (j | (b << 16));
+      t32[o + 1] = y1;
+      t32[o + 2] = y2;
+      t32[o + 3] = y3;
     }
   }
   const z = pi(tweaked);
+  const z32 = new Uint32Array(z.buffer, z.byteOffset, z.length / 4);
   for (let j = 0; j < count; j++) {
     for (let b = 0; b < blocks; b++) {
-      const o = (j * blocks + b) * 16;
-      for (let k = 0; k < 16; k++) z[o + k]! ^= y[j * 16 + k]!;
+      const o = 4 * (j * blocks + b);
+      for (let k = 0; k < 4; k++) z32[o + k]! ^= y32[4 * j + k]!;
     }
   }
   const out: bigint[][] = Array.from({ length: WIDTH }, () => new Array<bigint>(count));
   for (let j = 0; j < count; j++) {
     for (let k = 0; k < WIDTH; k++) {
       const o = (j * WIDTH + k) * 32;
-      out[k]![j] = BigInt(`0x${z.toString('hex', o, o + 32)}`) % N;
+      const v = BigInt(`0x${z.toString('hex', o, o + 32)}`);
+      out[k]![j] = v >= N ? v - N : v;
     }
   }
   return out;
@@ -126,6 +143,13 @@ function hashR(sid: Uint8Array, r: Buffer): Uint8Array {
     .update(r)
     .digest();
 }
+
+const NONCE_BYTES = 16;
+/** Bob's message: nonce and the OT-extension message. */
+export const BOB_MESSAGE_BYTES = NONCE_BYTES + extensionMessageBytes(BATCH);
+
+const effectiveSid = (sid: Uint8Array, nonce: Uint8Array) =>
+  hashFields('cairn/dkls23/mul/session/v1', [sid, nonce]);
 
 export const ALICE_MESSAGE_BYTES = BATCH * WIDTH * 32 + INPUTS * 32 + 32 + 32;
 
@@ -150,14 +174,15 @@ export function mulReceiverStart(params: {
     if ((beta[j >>> 3]! >>> (j & 7)) & 1) chi += params.gadget[j]!;
   }
   chi = mod(chi);
-  const { message, columns } = extendReceive({
-    state: params.ote,
-    sid: params.sid,
-    choices: beta,
-    count: BATCH,
-    random: params.random,
-  });
-  return { chi, message, state: { sid: params.sid, beta, columns, chi, message } };
+  // A fresh nonce makes the OT-extension PRG streams unique even if a session id were ever
+  // reused with the same key share (repeated streams would reveal choice bits via u ⊕ u').
+  const nonce = params.random(NONCE_BYTES);
+  const sid = effectiveSid(params.sid, nonce);
+  const ext = extendReceive({ state: params.ote, sid, choices: beta, count: BATCH, random: params.random });
+  const message = new Uint8Array(NONCE_BYTES + ext.message.length);
+  message.set(nonce);
+  message.set(ext.message, NONCE_BYTES);
+  return { chi, message, state: { sid, beta, columns: ext.columns, chi, message } };
 }
 
 /** Alice's only step: checks Bob's message, returns her shares c_k and her message to Bob. */
@@ -169,9 +194,18 @@ export function mulSenderRespond(params: {
   message: Uint8Array;
   random: RandomBytes;
 }): { shares: bigint[]; message: Uint8Array } {
-  const { gadget, sid, inputs } = params;
+  const { gadget, inputs } = params;
   if (inputs.length !== INPUTS) throw new MpcError('INVALID_PARAMETERS', `expected ${INPUTS} inputs`);
-  const columns = extendSend({ state: params.ote, sid, count: BATCH, message: params.message });
+  if (params.message.length !== BOB_MESSAGE_BYTES) {
+    throw new MpcError('MALFORMED_MESSAGE', `multiplication message must be ${BOB_MESSAGE_BYTES} bytes`);
+  }
+  const sid = effectiveSid(params.sid, params.message.subarray(0, NONCE_BYTES));
+  const columns = extendSend({
+    state: params.ote,
+    sid,
+    count: BATCH,
+    message: params.message.subarray(NONCE_BYTES),
+  });
   const delta = params.ote.delta;
   const alpha = Array.from({ length: WIDTH }, () => randomScalar(params.random));
   const out = Buffer.alloc(ALICE_MESSAGE_BYTES);
@@ -240,8 +274,12 @@ export function mulReceiverFinish(params: {
     const bit = (state.beta[j >>> 3]! >>> (j & 7)) & 1;
     let rj = bit === 1 ? u : 0n;
     for (let k = 0; k < WIDTH; k++) {
-      const tau = scalarAt((j * WIDTH + k) * 32);
-      const z = bit === 1 ? (v[k]![j]! + tau) % N : v[k]![j]!;
+      const offset = (j * WIDTH + k) * 32;
+      // Every τ must be below n; only those of chosen OTs (β_j = 1) are needed as numbers.
+      // A value ≥ n starts with 15 bytes 0xff, so a cheap prefix test settles almost all.
+      let z = v[k]![j]!;
+      if (bit === 1) z = (z + scalarAt(offset)) % N;
+      else if (buf.readUInt32BE(offset) === 0xffffffff) scalarAt(offset);
       rj -= chal[k]! * z;
       if (k < INPUTS) outputs[k] = outputs[k]! + gadget[j]! * z;
     }

@@ -70,7 +70,8 @@ export class Dkls23Presignature implements Presignature {
   consume(): PresignatureSecrets {
     const s = this.#secrets;
     this.#secrets = null;
-    if (s === null) throw new MpcError('PRESIGNATURE_REUSED', `presignature ${this.id} was already used or discarded`);
+    if (s === null)
+      throw new MpcError('PRESIGNATURE_REUSED', `presignature ${this.id} was already used or discarded`);
     return s;
   }
 
@@ -80,6 +81,12 @@ export class Dkls23Presignature implements Presignature {
   }
 
   toJSON(): Record<string, unknown> {
-    return { id: this.id, scheme: this.scheme, keyId: this.keyId, signers: [...this.signers], consumed: this.consumed };
+    return {
+      id: this.id,
+      scheme: this.scheme,
+      keyId: this.keyId,
+      signers: [...this.signers],
+      consumed: this.consumed,
+    };
   }
 }

@@ -61,4 +61,3 @@ export function readDlogProof(r: Reader): DlogProof {
 export function commit(context: Uint8Array, message: Uint8Array, salt: Uint8Array): Uint8Array {
   return hashFields('cairn/dkls23/commit/v1', [context, salt, message]);
 }
-

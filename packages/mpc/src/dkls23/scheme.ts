@@ -18,7 +18,15 @@ import type {
   ThresholdScheme,
 } from '../scheme.ts';
 import { KeyShare } from '../share.ts';
-import { defaultRandom, lagrangeAtZero, mod, type Point, pointFromBytes, randomScalar, scalarFromBytes } from './curve.ts';
+import {
+  defaultRandom,
+  lagrangeAtZero,
+  mod,
+  type Point,
+  pointFromBytes,
+  randomScalar,
+  scalarFromBytes,
+} from './curve.ts';
 import { assertDerivationPath, deriveChild } from './derive.ts';
 import { KeySharing, SCHEME_ID } from './key-sharing.ts';
 import { Dkls23Presignature } from './presignature.ts';
@@ -57,7 +65,10 @@ function signers(share: KeyShare, list: readonly PartyId[]): PartyId[] {
 }
 
 /** The Lagrange-weighted share λ_i·p(i) a member deals in refresh and reshare, and the matching public values. */
-function dealing(share: KeyShare, committee: readonly PartyId[]): { secret: bigint; constants: Map<PartyId, Point> } {
+function dealing(
+  share: KeyShare,
+  committee: readonly PartyId[],
+): { secret: bigint; constants: Map<PartyId, Point> } {
   const secret = mod(lagrangeAtZero(share.party, committee) * secretStateOf(share).share);
   const verification = publicStateOf(share);
   const constants = new Map<PartyId, Point>();
@@ -146,7 +157,10 @@ export class Dkls23Scheme implements ThresholdScheme {
         share.threshold !== params.oldThreshold ||
         share.parties.join(',') !== oldParties.join(',')
       ) {
-        throw new MpcError('KEY_MISMATCH', 'share does not match the old committee, threshold, key or version');
+        throw new MpcError(
+          'KEY_MISMATCH',
+          'share does not match the old committee, threshold, key or version',
+        );
       }
       ({ secret, constants } = dealing(share, oldParties));
       chainCode = share.chainCode;
@@ -170,7 +184,13 @@ export class Dkls23Scheme implements ThresholdScheme {
   }
 
   #setup(
-    params: { sessionId: Uint8Array; share: KeyShare; signers: readonly PartyId[]; derivationPath?: readonly number[]; random?: SignParameters['random'] },
+    params: {
+      sessionId: Uint8Array;
+      share: KeyShare;
+      signers: readonly PartyId[];
+      derivationPath?: readonly number[];
+      random?: SignParameters['random'];
+    },
     protocol: string,
     extra: Uint8Array,
   ): SigningSetup {
@@ -216,7 +236,10 @@ export class Dkls23Scheme implements ThresholdScheme {
       throw new MpcError('INVALID_PARAMETERS', 'not a DKLs23 presignature');
     }
     if (presignature.consumed) {
-      throw new MpcError('PRESIGNATURE_REUSED', `presignature ${presignature.id} was already used or discarded`);
+      throw new MpcError(
+        'PRESIGNATURE_REUSED',
+        `presignature ${presignature.id} was already used or discarded`,
+      );
     }
     if (
       presignature.keyId !== params.share.keyId ||
@@ -236,7 +259,10 @@ export class Dkls23Scheme implements ThresholdScheme {
   verify(params: { publicKey: Uint8Array; message: Uint8Array; signature: Uint8Array }): boolean {
     try {
       if (params.message.length !== 32 || params.signature.length !== 64) return false;
-      return secp256k1.verify(params.signature, params.message, params.publicKey, { prehash: false, lowS: true });
+      return secp256k1.verify(params.signature, params.message, params.publicKey, {
+        prehash: false,
+        lowS: true,
+      });
     } catch {
       return false;
     }

@@ -28,12 +28,18 @@ export interface SecretState {
 
 export function encodeSecretState(s: SecretState): Uint8Array {
   const w = new Writer().u8(SECRET_FORMAT).fixed(scalarToBytes(s.share), 32);
-  w.list([...s.pairs].sort(([a], [b]) => a - b), (w2, [peer, p]) => {
-    w2.u16(peer).fixed(p.zeroSeed, 32).fixed(p.gadgetSeed, 32).fixed(p.sender.delta, KAPPA / 8);
-    for (const k of p.sender.seeds) w2.fixed(k, KEY_BYTES);
-    for (const k of p.receiver.seeds0) w2.fixed(k, KEY_BYTES);
-    for (const k of p.receiver.seeds1) w2.fixed(k, KEY_BYTES);
-  });
+  w.list(
+    [...s.pairs].sort(([a], [b]) => a - b),
+    (w2, [peer, p]) => {
+      w2.u16(peer)
+        .fixed(p.zeroSeed, 32)
+        .fixed(p.gadgetSeed, 32)
+        .fixed(p.sender.delta, KAPPA / 8);
+      for (const k of p.sender.seeds) w2.fixed(k, KEY_BYTES);
+      for (const k of p.receiver.seeds0) w2.fixed(k, KEY_BYTES);
+      for (const k of p.receiver.seeds1) w2.fixed(k, KEY_BYTES);
+    },
+  );
   return w.finish();
 }
 
@@ -60,7 +66,10 @@ export function decodeSecretState(bytes: Uint8Array): SecretState {
 
 export function encodePublicState(verificationShares: ReadonlyMap<PartyId, Point>): Uint8Array {
   return new Writer()
-    .list([...verificationShares].sort(([a], [b]) => a - b), (w, [p, X]) => w.u16(p).fixed(pointToBytes(X), 33))
+    .list(
+      [...verificationShares].sort(([a], [b]) => a - b),
+      (w, [p, X]) => w.u16(p).fixed(pointToBytes(X), 33),
+    )
     .finish();
 }
 

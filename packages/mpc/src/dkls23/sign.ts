@@ -28,6 +28,7 @@
 //     s = Σ w / Σ u = (H(m) + r_x·(sk + δ))/r; the signature is normalised to low S, its recovery
 //     id set from R, and it is verified before it is returned; an invalid result aborts
 //     (culprit unknown: the protocol cannot attribute a bad w_i).
+import { normalizeZ } from '@noble/curves/abstract/curve.js';
 import { bytesToNumberBE } from '@noble/curves/utils.js';
 import { bytesToHex } from '@noble/hashes/utils.js';
 import { equalBytes, Reader, Writer } from '../encoding.ts';
@@ -53,14 +54,13 @@ import {
 } from './curve.ts';
 import {
   ALICE_MESSAGE_BYTES,
-  BATCH,
+  BOB_MESSAGE_BYTES,
   gadgetVector,
   type MulReceiverState,
   mulReceiverFinish,
   mulReceiverStart,
   mulSenderRespond,
 } from './multiplication.ts';
-import { extensionMessageBytes } from './ot/extension.ts';
 import { Dkls23Presignature, type PresignatureSecrets } from './presignature.ts';
 import { commit } from './proofs.ts';
 import { type PairState, type SecretState, secretStateOf } from './share-state.ts';
@@ -98,7 +98,7 @@ export function signingContext(s: SigningSetup): Uint8Array {
   ]);
 }
 
-const ROUND1_BYTES = 32 + 32 + extensionMessageBytes(BATCH);
+const ROUND1_BYTES = 32 + 32 + BOB_MESSAGE_BYTES;
 
 /** Rounds 1–2 of Protocol 3.6 for one signer: shared by one-shot signing and presigning. */
 class PresignRounds {
@@ -111,6 +111,7 @@ class PresignRounds {
   #phi = 0n;
   #R: Point = Point.ZERO;
   #salt: Uint8Array = new Uint8Array(0);
+  #RBytes: Uint8Array = new Uint8Array(0);
   #sk = 0n;
   #pk: Point = Point.ZERO;
   readonly #bob = new Map<PartyId, MulReceiverState>();
@@ -124,7 +125,8 @@ class PresignRounds {
     this.context = signingContext(setup);
     this.#peers = setup.signers.filter((p) => p !== this.#party);
     for (const p of this.#peers) {
-      if (!this.#secret.pairs.has(p)) throw new MpcError('KEY_MISMATCH', `share has no pairwise set-up with party ${p}`);
+      if (!this.#secret.pairs.has(p))
+        throw new MpcError('KEY_MISMATCH', `share has no pairwise set-up with party ${p}`);
     }
   }
 
@@ -137,7 +139,9 @@ class PresignRounds {
   }
 
   #gadget(peer: PartyId, alice: PartyId, bob: PartyId): readonly bigint[] {
-    return gadgetVector(hashFields('cairn/dkls23/sign/gadget/v1', [this.#pair(peer).gadgetSeed, u16(alice), u16(bob)]));
+    return gadgetVector(
+      hashFields('cairn/dkls23/sign/gadget/v1', [this.#pair(peer).gadgetSeed, u16(alice), u16(bob)]),
+    );
   }
 
   #nonceContext(party: PartyId): Uint8Array {
@@ -151,7 +155,8 @@ class PresignRounds {
     this.#phi = randomScalar(random);
     this.#R = G.multiply(this.#r);
     this.#salt = random(32);
-    const commitment = commit(this.#nonceContext(this.#party), pointToBytes(this.#R), this.#salt);
+    this.#RBytes = pointToBytes(this.#R);
+    const commitment = commit(this.#nonceContext(this.#party), this.#RBytes, this.#salt);
     return this.#peers.map((to) => {
       const start = mulReceiverStart({
         ote: this.#pair(to).receiver,
@@ -171,13 +176,16 @@ class PresignRounds {
 
   /** Round 2: answer every peer's multiplication as Alice with inputs (r_i, sk_i). */
   round2(inbox: ReadonlyMap<PartyId, Uint8Array>): Outgoing[] {
-    const share = this.#s.share;
     const messages = new Map<PartyId, Uint8Array>();
     for (const [from, payload] of inbox) {
       blame(from, () => {
-        if (payload.length !== ROUND1_BYTES) throw new MpcError('MALFORMED_MESSAGE', 'round-1 message has the wrong length');
+        if (payload.length !== ROUND1_BYTES)
+          throw new MpcError('MALFORMED_MESSAGE', 'round-1 message has the wrong length');
         if (!equalBytes(payload.subarray(0, 32), this.context)) {
-          throw new MpcError('KEY_MISMATCH', 'signer uses another key, share generation, signer set or session');
+          throw new MpcError(
+            'KEY_MISMATCH',
+            'signer uses another key, share generation, signer set or session',
+          );
         }
         this.#commitments.set(from, payload.slice(32, 64));
         messages.set(from, payload.subarray(64));
@@ -191,7 +199,8 @@ class PresignRounds {
     });
     this.#sk = mod(lagrangeAtZero(this.#party, this.#s.signers) * this.#secret.share + zeta);
     this.#pk = G.multiply(this.#sk);
-    const out: Outgoing[] = [];
+    const replies = new Map<PartyId, { message: Uint8Array; psi: bigint }>();
+    const points: Point[] = [this.#pk];
     for (const to of this.#peers) {
       const reply = blame(to, () =>
         mulSenderRespond({
@@ -204,21 +213,27 @@ class PresignRounds {
         }),
       );
       const [cu, cv] = reply.shares as [bigint, bigint];
-      if (cu === 0n || cv === 0n) throw new MpcError('INVALID_PARAMETERS', 'degenerate multiplication share; retry');
+      if (cu === 0n || cv === 0n)
+        throw new MpcError('INVALID_PARAMETERS', 'degenerate multiplication share; retry');
       this.#alice.set(to, [cu, cv]);
-      const psi = mod(this.#phi - this.#bob.get(to)!.chi);
-      const payload = new Writer()
-        .fixed(pointToBytes(this.#R), 33)
-        .fixed(this.#salt, 32)
-        .fixed(pointToBytes(this.#pk), 33)
-        .fixed(pointToBytes(G.multiply(cu)), 33)
-        .fixed(pointToBytes(G.multiply(cv)), 33)
-        .fixed(scalarToBytes(psi), 32)
-        .fixed(reply.message, reply.message.length)
-        .finish();
-      out.push({ to, payload, round: 2 });
+      points.push(G.multiply(cu), G.multiply(cv));
+      replies.set(to, { message: reply.message, psi: mod(this.#phi - this.#bob.get(to)!.chi) });
     }
-    return out;
+    // One shared inversion for every point encoding of this round.
+    const affine = normalizeZ(Point, points).map(pointToBytes);
+    return this.#peers.map((to, i) => {
+      const { message, psi } = replies.get(to)!;
+      const payload = new Writer()
+        .fixed(this.#RBytes, 33)
+        .fixed(this.#salt, 32)
+        .fixed(affine[0]!, 33)
+        .fixed(affine[1 + 2 * i]!, 33)
+        .fixed(affine[2 + 2 * i]!, 33)
+        .fixed(scalarToBytes(psi), 32)
+        .fixed(message, message.length)
+        .finish();
+      return { to, payload, round: 2 };
+    });
   }
 
   /** After round 2: decommitments, multiplication checks, Γ checks; returns u_i, v_i, φ_i and R. */
@@ -239,14 +254,17 @@ class PresignRounds {
         const psi = scalarFromBytes(r.fixed(32), true);
         const mul = r.fixed(ALICE_MESSAGE_BYTES);
         r.end();
-        if (!equalBytes(commit(this.#nonceContext(from), pointToBytes(Rj), salt), this.#commitments.get(from)!)) {
+        if (
+          !equalBytes(commit(this.#nonceContext(from), pointToBytes(Rj), salt), this.#commitments.get(from)!)
+        ) {
           throw new MpcError('INVALID_PROOF', 'instance point does not match its round-1 commitment');
         }
         const bob = this.#bob.get(from)!;
-        const [du, dv] = mulReceiverFinish({ state: bob, gadget: this.#gadget(from, from, this.#party), message: mul }) as [
-          bigint,
-          bigint,
-        ];
+        const [du, dv] = mulReceiverFinish({
+          state: bob,
+          gadget: this.#gadget(from, from, this.#party),
+          message: mul,
+        }) as [bigint, bigint];
         // Protocol 3.6 step 8, the consistency checks χ·R_j = d^u·G + Γ^u and χ·pk_j = d^v·G + Γ^v:
         // j's multiplication inputs were r_j and sk_j. Both are checked at once with a random
         // 128-bit combination ρ (Fiat–Shamir over j's whole message, so j cannot choose its
@@ -254,13 +272,21 @@ class PresignRounds {
         // fails, the combination fails except with probability 2^-128. One constant-time
         // multiplication by the secret χ instead of two.
         const rho = bytesToNumberBE(
-          hashFields('cairn/dkls23/sign/gamma-batch/v1', [this.context, u16(from), u16(this.#party), payload]).subarray(0, 16),
+          hashFields('cairn/dkls23/sign/gamma-batch/v1', [
+            this.context,
+            u16(from),
+            u16(this.#party),
+            payload,
+          ]).subarray(0, 16),
         );
         const lhs = Rj.add(pkj.multiplyUnsafe(rho)).multiply(bob.chi);
         const d = mod(du + rho * dv);
         const rhs = gammaU.add(gammaV.multiplyUnsafe(rho)).add(d === 0n ? Point.ZERO : G.multiply(d));
         if (!lhs.equals(rhs)) {
-          throw new MpcError('INVALID_PROOF', 'Γ consistency check failed (multiplied values other than r_j and sk_j)');
+          throw new MpcError(
+            'INVALID_PROOF',
+            'Γ consistency check failed (multiplied values other than r_j and sk_j)',
+          );
         }
         const [cu, cv] = this.#alice.get(from)!;
         R = R.add(Rj);
@@ -271,7 +297,7 @@ class PresignRounds {
       });
     }
     // Step 9: the public key shares add up to the key (zero shares and Lagrange weights agree).
-    if (!pkSum.equals(pointFromBytes(this.#s.share.publicKey))) {
+    if (!pkSum.equals(keyTable(this.#s.share.publicKey))) {
       throw new MpcError('KEY_MISMATCH', 'signers’ public key shares do not add up to the group key');
     }
     if (R.is0()) throw new MpcError('INVALID_PROOF', 'the instance point is the identity');
@@ -283,7 +309,11 @@ class PresignRounds {
 const HALF_N = N >> 1n;
 
 /** Round 3 (step 10) for one signer: its broadcast share of the signature. */
-function onlineShare(secrets: PresignatureSecrets, tweak: bigint, message: Uint8Array): { u: bigint; w: bigint } {
+function onlineShare(
+  secrets: PresignatureSecrets,
+  tweak: bigint,
+  message: Uint8Array,
+): { u: bigint; w: bigint } {
   const m = bytesToNumberBE(message) % N;
   const rx = secrets.R.toAffine().x % N;
   return { u: secrets.u, w: mod(m * secrets.phi + rx * (secrets.v + tweak * secrets.phi)) };
@@ -338,7 +368,8 @@ function combine(params: {
 }): Signature {
   const { x, y } = params.R.toAffine();
   const r = x % N;
-  if (r === 0n || params.u === 0n) throw new MpcError('INVALID_SIGNATURE', 'degenerate signature (r or Σu is zero)');
+  if (r === 0n || params.u === 0n)
+    throw new MpcError('INVALID_SIGNATURE', 'degenerate signature (r or Σu is zero)');
   let s = mod(params.w * invert(params.u));
   if (s === 0n) throw new MpcError('INVALID_SIGNATURE', 'degenerate signature (s is zero)');
   let recovery = Number(y & 1n) | (x >= N ? 2 : 0);
@@ -359,7 +390,10 @@ function combine(params: {
 function readOnline(payload: Uint8Array, binding: Uint8Array): { u: bigint; w: bigint } {
   const r = new Reader(payload);
   if (!equalBytes(r.fixed(32), binding)) {
-    throw new MpcError('SESSION_MISMATCH', 'online share belongs to another presignature, message or session');
+    throw new MpcError(
+      'SESSION_MISMATCH',
+      'online share belongs to another presignature, message or session',
+    );
   }
   const u = scalarFromBytes(r.fixed(32), true);
   const w = scalarFromBytes(r.fixed(32), true);
@@ -368,7 +402,11 @@ function readOnline(payload: Uint8Array, binding: Uint8Array): { u: bigint; w: b
 }
 
 function onlinePayload(binding: Uint8Array, share: { u: bigint; w: bigint }): Uint8Array {
-  return new Writer().fixed(binding, 32).fixed(scalarToBytes(share.u), 32).fixed(scalarToBytes(share.w), 32).finish();
+  return new Writer()
+    .fixed(binding, 32)
+    .fixed(scalarToBytes(share.u), 32)
+    .fixed(scalarToBytes(share.w), 32)
+    .finish();
 }
 
 /** One-shot signing: rounds 1–3. */
@@ -380,7 +418,12 @@ export class Dkls23Sign extends RoundProtocol<Signature> {
   #own: { u: bigint; w: bigint } | null = null;
 
   constructor(setup: SigningSetup, message: Uint8Array) {
-    super({ party: setup.share.party, sessionId: setup.sessionId, protocol: setup.protocol, peers: setup.signers });
+    super({
+      party: setup.share.party,
+      sessionId: setup.sessionId,
+      protocol: setup.protocol,
+      peers: setup.signers,
+    });
     this.#setup = setup;
     this.#message = message.slice();
     this.#rounds = new PresignRounds(setup);
@@ -443,7 +486,12 @@ export class Dkls23Presign extends RoundProtocol<Dkls23Presignature> {
   readonly #rounds: PresignRounds;
 
   constructor(setup: SigningSetup) {
-    super({ party: setup.share.party, sessionId: setup.sessionId, protocol: setup.protocol, peers: setup.signers });
+    super({
+      party: setup.share.party,
+      sessionId: setup.sessionId,
+      protocol: setup.protocol,
+      peers: setup.signers,
+    });
     this.#setup = setup;
     this.#rounds = new PresignRounds(setup);
   }
@@ -496,7 +544,12 @@ export class Dkls23Online extends RoundProtocol<Signature> {
   readonly #binding: Uint8Array;
   #own: { u: bigint; w: bigint } | null = null;
 
-  constructor(params: { sessionId: Uint8Array; protocol: string; presignature: Dkls23Presignature; message: Uint8Array }) {
+  constructor(params: {
+    sessionId: Uint8Array;
+    protocol: string;
+    presignature: Dkls23Presignature;
+    message: Uint8Array;
+  }) {
     super({
       party: params.presignature.party,
       sessionId: params.sessionId,
@@ -547,4 +600,3 @@ export class Dkls23Online extends RoundProtocol<Signature> {
     return [];
   }
 }
-

@@ -55,7 +55,12 @@ function presign(shares: readonly KeyShare[], derivationPath?: number[], router?
   });
 }
 
-function online(shares: readonly KeyShare[], pre: Map<PartyId, Presignature>, message: Uint8Array, router?: InMemoryRouter) {
+function online(
+  shares: readonly KeyShare[],
+  pre: Map<PartyId, Presignature>,
+  message: Uint8Array,
+  router?: InMemoryRouter,
+) {
   const sid = sessionId();
   return runProtocol({
     router,
@@ -86,7 +91,10 @@ function everyFault(label: string, deliveries: Delivery[], run: (router: InMemor
         if (error instanceof MpcTimeoutError) continue;
         assert.ok(error instanceof ProtocolAbortError, `${where}: ${String(error)}`);
         if (kind === 'tamper') {
-          assert.ok(error.culprit === null || error.culprit === d.message.from, `${where} blamed ${error.culprit}`);
+          assert.ok(
+            error.culprit === null || error.culprit === d.message.from,
+            `${where} blamed ${error.culprit}`,
+          );
         }
         continue;
       }
@@ -116,6 +124,14 @@ describe('DKLs23', () => {
     }
   });
 
+  it('more than t signers sign (all three of a 2-of-3 key)', () => {
+    const msg = hash32();
+    const { outputs } = runSign(dkls23, [s1, s2, s3], msg);
+    assert.equal(outputs.size, 3);
+    for (const sig of outputs.values())
+      assert.ok(dkls23.verify({ publicKey, message: msg, signature: sig.bytes }));
+  });
+
   it('presignature: online round signs; a presignature is single use; mismatched use is refused', () => {
     const pre = presign([s1, s3]);
     const p1 = pre.get(1)!;
@@ -130,14 +146,29 @@ describe('DKLs23', () => {
     }
     assert.equal(p1.consumed, true);
     assert.throws(
-      () => dkls23.signWithPresignature({ sessionId: sessionId(), share: s1, presignature: p1, message: hash32() }),
+      () =>
+        dkls23.signWithPresignature({
+          sessionId: sessionId(),
+          share: s1,
+          presignature: p1,
+          message: hash32(),
+        }),
       (e: unknown) => e instanceof MpcError && e.code === 'PRESIGNATURE_REUSED',
     );
-    assert.throws(() => online([s1, s3], pre, hash32()), (e: unknown) => e instanceof MpcError && e.code === 'PRESIGNATURE_REUSED');
+    assert.throws(
+      () => online([s1, s3], pre, hash32()),
+      (e: unknown) => e instanceof MpcError && e.code === 'PRESIGNATURE_REUSED',
+    );
     // A presignature of party 1 cannot be used with party 2's share.
     const again = presign([s1, s3]);
     assert.throws(
-      () => dkls23.signWithPresignature({ sessionId: sessionId(), share: s2, presignature: again.get(1)!, message: hash32() }),
+      () =>
+        dkls23.signWithPresignature({
+          sessionId: sessionId(),
+          share: s2,
+          presignature: again.get(1)!,
+          message: hash32(),
+        }),
       (e: unknown) => e instanceof MpcError && e.code === 'KEY_MISMATCH',
     );
   });
@@ -157,7 +188,8 @@ describe('DKLs23', () => {
       const pre = presign([s1, s2], undefined, router);
       // If presigning somehow finished, the result must still sign correctly.
       const msg = hash32();
-      for (const sig of online([s1, s2], pre, msg).values()) assert.ok(dkls23.verify({ publicKey, message: msg, signature: sig.bytes }));
+      for (const sig of online([s1, s2], pre, msg).values())
+        assert.ok(dkls23.verify({ publicKey, message: msg, signature: sig.bytes }));
     });
   });
 
@@ -170,12 +202,18 @@ describe('DKLs23', () => {
       const pre = presign(parties);
       const sid = sessionId();
       const protocols = parties.map((share) =>
-        dkls23.signWithPresignature({ sessionId: sid, share, presignature: pre.get(share.party)!, message: msg }),
+        dkls23.signWithPresignature({
+          sessionId: sid,
+          share,
+          presignature: pre.get(share.party)!,
+          message: msg,
+        }),
       );
       try {
         runProtocol({ parties: protocols, router });
       } finally {
-        for (const p of protocols) if (p.done) assert.ok(dkls23.verify({ publicKey, message: msg, signature: p.result().bytes }));
+        for (const p of protocols)
+          if (p.done) assert.ok(dkls23.verify({ publicKey, message: msg, signature: p.result().bytes }));
       }
     });
   });
@@ -197,7 +235,10 @@ describe('DKLs23', () => {
       const sig = out.get(1)!;
       assert.deepEqual(sig.publicKey, expected.publicKey);
       assert.ok(secp256k1.verify(sig.bytes, msg, expected.publicKey!, { prehash: false }));
-      assert.equal(await recoverAddress({ hash: toHex(msg), signature: viemSignature(sig) }), addressOf(expected.publicKey!));
+      assert.equal(
+        await recoverAddress({ hash: toHex(msg), signature: viemSignature(sig) }),
+        addressOf(expected.publicKey!),
+      );
     }
     // A presignature for a child key signs under that child.
     const pre = presign([s2, s3], [44, 60]);
@@ -219,13 +260,18 @@ describe('DKLs23', () => {
         dkls23.sign({ sessionId: sid, share, signers: [1, 2], message: msg, derivationPath: [3] }),
       ),
     });
-    assert.deepEqual(out.get(1)!.publicKey, new HDKey({ publicKey, chainCode: s1.chainCode }).deriveChild(3).publicKey);
+    assert.deepEqual(
+      out.get(1)!.publicKey,
+      new HDKey({ publicKey, chainCode: s1.chainCode }).deriveChild(3).publicKey,
+    );
   });
 });
 
 function runRefreshed(shares: Map<PartyId, KeyShare>) {
   const sid = sessionId();
-  return runProtocol({ parties: [...shares.values()].map((share) => dkls23.refresh({ sessionId: sid, share })) });
+  return runProtocol({
+    parties: [...shares.values()].map((share) => dkls23.refresh({ sessionId: sid, share })),
+  });
 }
 
 describe('DKLs23 on a real EVM node', () => {
@@ -244,7 +290,11 @@ describe('DKLs23 on a real EVM node', () => {
     const transport = http(anvil.rpcUrl);
     const chain = { ...foundry, id: anvil.chainId };
     const client = createPublicClient({ chain, transport });
-    const funder = createWalletClient({ account: privateKeyToAccount(ANVIL_DEV_PRIVATE_KEYS[0]), chain, transport });
+    const funder = createWalletClient({
+      account: privateKeyToAccount(ANVIL_DEV_PRIVATE_KEYS[0]),
+      chain,
+      transport,
+    });
     const funding = await funder.sendTransaction({ to: from, value: parseEther('1') });
     await client.waitForTransactionReceipt({ hash: funding });
 
@@ -260,12 +310,20 @@ describe('DKLs23 on a real EVM node', () => {
       maxPriorityFeePerGas: fees.maxPriorityFeePerGas,
     };
     const digest = keccak256(serializeTransaction(tx));
-    const sig = runSign(dkls23, [shares.get(2)!, shares.get(3)!], Buffer.from(digest.slice(2), 'hex')).outputs.get(2)!;
+    const sig = runSign(
+      dkls23,
+      [shares.get(2)!, shares.get(3)!],
+      Buffer.from(digest.slice(2), 'hex'),
+    ).outputs.get(2)!;
     const raw = serializeTransaction(tx, viemSignature(sig));
     const hash = (await client.request({ method: 'eth_sendRawTransaction', params: [raw] })) as Hex;
     const receipt = await client.waitForTransactionReceipt({ hash });
     assert.equal(receipt.status, 'success');
     assert.equal(receipt.from.toLowerCase(), from.toLowerCase());
-    assert.equal(await client.getBalance({ address: '0x000000000000000000000000000000000000dEaD' }) >= parseEther('0.25'), true);
+    assert.equal(
+      (await client.getBalance({ address: '0x000000000000000000000000000000000000dEaD' })) >=
+        parseEther('0.25'),
+      true,
+    );
   });
 });

@@ -2,9 +2,15 @@ import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { describe, it } from 'node:test';
 import { G, mod, randomScalar } from '../../src/dkls23/curve.ts';
-import { mulReceiverFinish, mulReceiverStart, mulSenderRespond, gadgetVector } from '../../src/dkls23/multiplication.ts';
+import {
+  mulReceiverFinish,
+  mulReceiverStart,
+  mulSenderRespond,
+  gadgetVector,
+} from '../../src/dkls23/multiplication.ts';
 import { baseOtReceive, baseOtSend, KAPPA } from '../../src/dkls23/ot/base-ot.ts';
 import { extendReceive, extendSend } from '../../src/dkls23/ot/extension.ts';
+import { mulAcc } from '../../src/dkls23/ot/gf128.ts';
 
 const random = (n: number) => new Uint8Array(randomBytes(n));
 
@@ -23,7 +29,38 @@ function setup() {
   return { sender: { delta, seeds: recv.keys }, receiver: { seeds0: send.keys0, seeds1: send.keys1 } };
 }
 
+/** Bit-by-bit GF(2^128) product (x^128 + x^7 + x^2 + x + 1), the reference for the windowed one. */
+function referenceMul(a: Uint32Array, b: Uint32Array): number[] {
+  let v = [...b];
+  const z = [0, 0, 0, 0];
+  for (let i = 0; i < 128; i++) {
+    if ((a[i >> 5]! >>> (i & 31)) & 1) for (let k = 0; k < 4; k++) z[k]! ^= v[k]!;
+    const c = v[3]! >>> 31;
+    v = [
+      ((v[0]! << 1) ^ (c * 0x87)) >>> 0,
+      ((v[1]! << 1) | (v[0]! >>> 31)) >>> 0,
+      ((v[2]! << 1) | (v[1]! >>> 31)) >>> 0,
+      ((v[3]! << 1) | (v[2]! >>> 31)) >>> 0,
+    ];
+  }
+  return z.map((x) => x >>> 0);
+}
+
 describe('DKLs23 OT and multiplication', () => {
+  it('GF(2^128): windowed multiplication equals the bitwise reference; x·x^127 = x^7 + x^2 + x + 1', () => {
+    const words = () => new Uint32Array(new Uint8Array(randomBytes(16)).buffer);
+    for (let i = 0; i < 500; i++) {
+      const a = words();
+      const b = words();
+      const acc = new Uint32Array(4);
+      mulAcc(a, b, acc);
+      assert.deepEqual([...acc], referenceMul(a, b));
+    }
+    const acc = new Uint32Array(4);
+    mulAcc(Uint32Array.of(2, 0, 0, 0), Uint32Array.of(0, 0, 0, 0x80000000), acc);
+    assert.deepEqual([...acc], [0x87, 0, 0, 0]);
+  });
+
   const { sender, receiver } = setup();
 
   it('KOS extension: t^j = q^j xor x_j·Δ; tampering fails the check', () => {
@@ -33,7 +70,8 @@ describe('DKLs23 OT and multiplication', () => {
     const q = extendSend({ state: sender, sid, count: 128, message });
     for (let j = 0; j < 128; j++) {
       const x = (choices[j >> 3]! >> (j & 7)) & 1;
-      for (let b = 0; b < 16; b++) assert.equal(columns[j * 16 + b], q[j * 16 + b]! ^ (x ? sender.delta[b]! : 0));
+      for (let b = 0; b < 16; b++)
+        assert.equal(columns[j * 16 + b], q[j * 16 + b]! ^ (x ? sender.delta[b]! : 0));
     }
     for (const pos of [0, 5, message.length - 20, message.length - 1]) {
       const bad = message.slice();

@@ -132,6 +132,47 @@ for (const c of cases) {
       }
     });
 
+    it("refreshed and reshared Cairn shares still sign through noble's FROST", () => {
+      const sessionId = sid();
+      const shares = runProtocol({
+        parties: parties.map((party) => c.scheme.dkg({ sessionId, party, parties, threshold: 2 })),
+      });
+      const pk = shares.get(1)!.publicKey;
+      const refreshSession = sid();
+      const fresh = runProtocol({
+        parties: parties.map((p) => c.scheme.refresh({ sessionId: refreshSession, share: shares.get(p)! })),
+      });
+      const msg = new Uint8Array(randomBytes(32));
+      const sig = nobleSign(
+        c.noble,
+        [1, 3].map((p) => toNoble(c.noble, c.scheme, fresh.get(p)!)),
+        msg,
+      );
+      assert.ok(c.verify(sig, msg, pk));
+      const reshareSession = sid();
+      const moved = runProtocol({
+        parties: [1, 2, 3, 4].map((party) =>
+          c.scheme.reshare({
+            sessionId: reshareSession,
+            party,
+            share: fresh.get(party) ?? null,
+            oldParties: parties,
+            oldThreshold: 2,
+            newParties: [2, 3, 4],
+            newThreshold: 3,
+            publicKey: pk,
+            version: 1,
+          }),
+        ),
+      });
+      const sig2 = nobleSign(
+        c.noble,
+        [2, 3, 4].map((p) => toNoble(c.noble, c.scheme, moved.get(p)!)),
+        msg,
+      );
+      assert.ok(c.verify(sig2, msg, pk));
+    });
+
     it("noble's DKG shares sign through Cairn", () => {
       const keys = nobleDkg(c.noble, 2);
       const shares = keys.map((k, i) => fromNoble(c.scheme, c.noble, k, parties[i]!, 2));

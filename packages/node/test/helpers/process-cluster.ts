@@ -40,12 +40,9 @@ export interface ProcessCluster {
   logFile: string;
   admins: Uint8Array[];
   nodes: NodeProcess[];
-  start(index: number, options?: { passphrase?: string }): Promise<NodeProcess>;
+  start(index: number, options?: StartOptions): Promise<NodeProcess>;
   /** Starts a node expected to fail; resolves with its exit code and output. */
-  startFailing(
-    index: number,
-    options?: { passphrase?: string },
-  ): Promise<{ code: number | null; output: string }>;
+  startFailing(index: number, options?: StartOptions): Promise<{ code: number | null; output: string }>;
   kill(index: number, signal?: NodeJS.Signals): Promise<void>;
   installCommittee(admins?: Uint8Array[]): Promise<HttpResult[]>;
   close(): Promise<void>;
@@ -135,7 +132,7 @@ export async function startProcessCluster(
     logFile,
     admins,
     nodes,
-    async start(index, options = {}) {
+    async start(index, options: StartOptions = {}) {
       const p = spawnNode(index, options.passphrase ?? PROCESS_PASSPHRASE, options.config);
       const url = await new Promise<string>((resolve, reject) => {
         const timer = setInterval(() => {
@@ -158,7 +155,7 @@ export async function startProcessCluster(
       nodes[index - 1] = node;
       return node;
     },
-    async startFailing(index, options = {}) {
+    async startFailing(index, options: StartOptions = {}) {
       const p = spawnNode(index, options.passphrase ?? PROCESS_PASSPHRASE, options.config);
       const code = await p.exited;
       return { code, output: p.lines.join('\n') };

@@ -48,7 +48,7 @@ export function baseOtReceive(params: {
   // The sender's point is fixed for the whole batch: a window table makes a_i·S as cheap as a_i·G
   // (constant-time multiplication, like a_i·G).
   const base = Point.fromAffine(senderPoint.toAffine());
-  base.precompute(8, false);
+  base.precompute(6, false);
   const a = randomScalars(KAPPA, params.random);
   const projective: Point[] = [];
   for (let i = 0; i < KAPPA; i++) {
