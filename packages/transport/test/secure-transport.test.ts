@@ -4,6 +4,7 @@ import { createServer, type Server } from 'node:http';
 import { after, describe, it } from 'node:test';
 import { ed25519, x25519 } from '@noble/curves/ed25519.js';
 import {
+  attachWebSocketTransport,
   decodeEnvelope,
   encodeEnvelope,
   HttpCarrier,
@@ -12,6 +13,7 @@ import {
   SecureTransport,
   type TransportError,
   type TransportMessage,
+  WebSocketCarrier,
 } from '@cairn/transport';
 
 interface TestNode {
@@ -278,5 +280,57 @@ describe('secure transport (HTTP carrier on loopback)', () => {
     await assert.rejects(ta.send('b', s, text('late')), /SESSION_CLOSED|refused/);
     urls.set('b', 'http://127.0.0.1:1');
     await assert.rejects(ta.send('b', sid(), text('x')), (e: unknown) => codeOf(e) === 'SEND_FAILED');
+  });
+});
+
+describe('secure transport (WebSocket carrier on loopback)', () => {
+  const servers: Server[] = [];
+  const closers: (() => void)[] = [];
+  after(() => {
+    for (const c of closers) c();
+    for (const s of servers) s.close();
+  });
+
+  it('carries envelopes over one connection per peer, acknowledges refusals, reports dead peers', async () => {
+    const a = makeNode('a');
+    const b = makeNode('b');
+    const urls = new Map<string, string>();
+    const carriers: WebSocketCarrier[] = [];
+    const make = async (n: TestNode) => {
+      const carrier = new WebSocketCarrier({ resolve: (id) => urls.get(id), timeoutMs: 2000 });
+      carriers.push(carrier);
+      const t = new SecureTransport({ identity: n.identity, carrier, peers: [a.peer, b.peer] });
+      const server = createServer((_req, res) => res.writeHead(404).end());
+      servers.push(server);
+      const ws = attachWebSocketTransport({ server, deliver: (bytes) => carrier.deliver(bytes) });
+      closers.push(() => ws.close());
+      await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+      const address = server.address();
+      assert.ok(address && typeof address === 'object');
+      urls.set(n.id, `http://127.0.0.1:${address.port}`);
+      return { t, ws, server };
+    };
+    const ta = (await make(a)).t;
+    const nb = await make(b);
+    const got: string[] = [];
+    nb.t.onMessage((m) => got.push(str(m.payload)));
+    const s = sid();
+    await Promise.all(Array.from({ length: 20 }, (_, i) => ta.send('b', s, text(String(i)))));
+    assert.deepEqual(
+      got,
+      Array.from({ length: 20 }, (_, i) => String(i)),
+    );
+    // A refusal on the receiving side comes back to the sender with its code.
+    nb.t.closeSession(s);
+    await assert.rejects(
+      ta.send('b', s, text('late')),
+      (e: unknown) => codeOf(e) === 'SEND_FAILED' && /SESSION_CLOSED/.test((e as Error).message),
+    );
+    // The peer goes away: the open connection closes, sends fail, and reconnecting fails too.
+    nb.ws.close();
+    nb.server.close();
+    await assert.rejects(ta.send('b', sid(), text('x')), (e: unknown) => codeOf(e) === 'SEND_FAILED');
+    await assert.rejects(ta.send('b', sid(), text('y')), (e: unknown) => codeOf(e) === 'SEND_FAILED');
+    for (const c of carriers) await c.close();
   });
 });

@@ -75,7 +75,7 @@ export function intentReported(actor: string, r: IntentRecord): EntryInput {
       requestId: r.requestId,
       riskLevel: r.facts.riskLevel,
       findings: r.facts.findingIds,
-      intent: intent as JsonValue,
+      intent: asJson(intent) ?? null,
     },
   };
 }
