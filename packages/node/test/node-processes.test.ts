@@ -1,5 +1,5 @@
 // Acceptance against real processes: three signer nodes, each its own process with its own
-// database, keys and port, talking over the direct HTTP carrier. Covers committee installation,
+// database, keys and port, talking over the direct WebSocket carrier. Covers committee installation,
 // keygen, 2-of-3 signing, every refusal the issue lists (with its audit line and nothing
 // signed), killing a node mid-signing, a wrong passphrase and a damaged or missing database at
 // restart, /metrics, and a scan of every captured log line for share material.
@@ -24,7 +24,7 @@ import { scanLogsForSecrets } from './log-scan.ts';
 
 const SCHEME = 'dkls23-secp256k1';
 
-describe('signer node processes (3 nodes, direct HTTP carrier)', () => {
+describe('signer node processes (3 nodes, WebSocket carrier)', () => {
   let cluster: ProcessCluster;
   const initiator = randomSigningKey();
   let publicKey = '';

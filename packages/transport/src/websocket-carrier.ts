@@ -100,7 +100,7 @@ export class WebSocketCarrier implements DirectCarrier {
     if (existing && existing.socket.readyState <= WebSocket.OPEN) return existing;
     const url = new URL(WEBSOCKET_TRANSPORT_PATH, base);
     url.protocol = url.protocol === 'https:' ? 'wss:' : 'ws:';
-    const socket = new WebSocket(url, { perMessageDeflate: false, maxPayload: 1024 });
+    const socket = new WebSocket(url, { perMessageDeflate: false, maxPayload: 16 * 1024 });
     const pending = new Map<number, Pending>();
     const ready = new Promise<void>((resolve, reject) => {
       socket.once('open', () => resolve());
@@ -121,7 +121,7 @@ export class WebSocketCarrier implements DirectCarrier {
         id = r.u32();
         ok = r.u8() === 1;
         code = r.string(64);
-        message = r.string(1024);
+        message = r.string(8192);
         r.end();
       } catch {
         socket.terminate(); // a peer speaking nonsense: drop the connection
@@ -205,9 +205,7 @@ export function attachWebSocketTransport(params: { server: Server; deliver: (byt
           ok = 0;
           code = error instanceof TransportError ? error.code : 'MALFORMED_ENVELOPE';
           message =
-            error instanceof TransportError
-              ? error.message.slice(0, 1000)
-              : 'envelope could not be processed';
+            error instanceof TransportError ? error.message.slice(0, 500) : 'envelope could not be processed';
         }
         ws.send(new Writer().u8(ACK).u32(id).u8(ok).string(code).string(message).finish());
       });

@@ -25,7 +25,6 @@ CREATE TABLE IF NOT EXISTS entries (
   body TEXT NOT NULL,
   leaf BLOB NOT NULL
 ) STRICT;
-CREATE INDEX IF NOT EXISTS entries_time ON entries (time_ms);
 CREATE TABLE IF NOT EXISTS nodes (
   level INTEGER NOT NULL,
   idx INTEGER NOT NULL,
@@ -166,24 +165,28 @@ export class SqliteLogStore implements LogStore {
     }
   }
 
-  async indexRangeForTime(
-    fromMs: number | null,
-    toMs: number | null,
-  ): Promise<{ start: number; end: number }> {
+  /**
+   * Entry times never decrease along the log (AuditLog enforces it), so a time range is an index
+   * range found by binary search on the primary key: no time index to maintain on every append.
+   */
+  async indexRangeForTime(fromMs: number | null, toMs: number | null): Promise<{ start: number; end: number }> {
     const size = await this.size();
-    const first =
-      fromMs === null
-        ? 0
-        : Number(
-            this.#db.prepare('SELECT MIN(idx) AS i FROM entries WHERE time_ms >= ?').get(fromMs)?.i ?? size,
-          );
-    const end =
-      toMs === null
-        ? size
-        : Number(
-            this.#db.prepare('SELECT MIN(idx) AS i FROM entries WHERE time_ms >= ?').get(toMs)?.i ?? size,
-          );
-    return { start: Math.min(first, end), end };
+    const stmt = this.#db.prepare('SELECT time_ms FROM entries WHERE idx = ?');
+    const timeAt = (i: number) => Number(stmt.get(i)?.time_ms);
+    /** The first index whose time is >= t. */
+    const firstAtOrAfter = (t: number) => {
+      let lo = 0;
+      let hi = size;
+      while (lo < hi) {
+        const mid = Math.floor((lo + hi) / 2);
+        if (timeAt(mid) < t) lo = mid + 1;
+        else hi = mid;
+      }
+      return lo;
+    };
+    const start = fromMs === null ? 0 : firstAtOrAfter(fromMs);
+    const end = toMs === null ? size : firstAtOrAfter(toMs);
+    return { start: Math.min(start, end), end };
   }
 
   async putCheckpoint(cp: StoredCheckpoint): Promise<void> {

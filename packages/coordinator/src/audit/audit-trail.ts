@@ -111,7 +111,9 @@ export class AuditTrail {
    * logged and counted, never thrown into the request lifecycle.
    */
   record(requestId: string | null, input: EntryInput): Promise<string | null> {
-    const previous = requestId ? (this.#heads.get(requestId) ?? Promise.resolve(null)) : Promise.resolve(null);
+    const previous = requestId
+      ? (this.#heads.get(requestId) ?? Promise.resolve(null))
+      : Promise.resolve(null);
     const run = Promise.all([previous, this.#tail]).then(async ([prev]) => {
       try {
         const r = await this.log.append({ ...input, ...(prev ? { prev: [prev] } : {}) } as EntryInput);
@@ -166,7 +168,11 @@ export class AuditTrail {
       const result = await this.log.checkpoint();
       this.#checkpointed = result.size;
       for (const r of result.refusals) {
-        this.#logger?.log('warn', 'audit.cosign_refused', { witness: r.witness, code: r.code, message: r.message });
+        this.#logger?.log('warn', 'audit.cosign_refused', {
+          witness: r.witness,
+          code: r.code,
+          message: r.message,
+        });
       }
       this.#logger?.log('info', 'audit.checkpoint', {
         size: result.size,

@@ -145,8 +145,17 @@ function base64UrlToHex(s: string): string {
   return Buffer.from(s, 'base64url').toString('hex') || '00';
 }
 
-export function signJobDispatched(p: { actor: string; requestId: string; jobId: string; node: string }): EntryInput {
-  return { kind: 'signjob.accepted', actor: p.actor, data: { requestId: p.requestId, jobId: p.jobId, node: p.node } };
+export function signJobDispatched(p: {
+  actor: string;
+  requestId: string;
+  jobId: string;
+  node: string;
+}): EntryInput {
+  return {
+    kind: 'signjob.accepted',
+    actor: p.actor,
+    data: { requestId: p.requestId, jobId: p.jobId, node: p.node },
+  };
 }
 
 export function signJobRefused(p: {
@@ -199,7 +208,12 @@ export function signatureProduced(p: {
   };
 }
 
-export function txBroadcast(p: { actor: string; requestId: string; chainId: number; txHash: string }): EntryInput {
+export function txBroadcast(p: {
+  actor: string;
+  requestId: string;
+  chainId: number;
+  txHash: string;
+}): EntryInput {
   return {
     kind: 'tx.broadcast',
     actor: p.actor,
@@ -282,7 +296,12 @@ export function governedStateChanged(p: {
         entries.push({
           kind: 'membership.changed',
           actor: p.actor,
-          data: { change, member: op.user.id, role: op.user.roles.join(',').slice(0, 256) || 'none', approvedBy },
+          data: {
+            change,
+            member: op.user.id,
+            role: op.user.roles.join(',').slice(0, 256) || 'none',
+            approvedBy,
+          },
         });
         break;
       case 'remove_user':

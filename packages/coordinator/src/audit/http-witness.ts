@@ -2,7 +2,13 @@
 // (docs/audit.md "Checkpoints and witnesses"). The node verifies the checkpoint against the last
 // tree head it cosigned, in its own store, and answers with a cosignature/v1 line or a refusal;
 // the coordinator is trusted for nothing here.
-import { AuditError, type AddCheckpointRequest, type AuditErrorCode, type WitnessClient, WitnessRefusedError } from '@cairn/audit';
+import {
+  AuditError,
+  type AddCheckpointRequest,
+  type AuditErrorCode,
+  type WitnessClient,
+  WitnessRefusedError,
+} from '@cairn/audit';
 
 export interface HttpWitnessParameters {
   /** The witness key name (as in its cosignature lines and in the keys file). */

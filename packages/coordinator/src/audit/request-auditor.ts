@@ -78,7 +78,14 @@ export class RequestAuditor {
       case 'signing': {
         const attempt = r.attempts;
         for (const party of r.signers ?? []) {
-          record(signJobDispatched({ actor, requestId: id, jobId: jobIdOf(id, attempt), node: this.#p.nodeOf(party) }));
+          record(
+            signJobDispatched({
+              actor,
+              requestId: id,
+              jobId: jobIdOf(id, attempt),
+              node: this.#p.nodeOf(party),
+            }),
+          );
         }
         return;
       }

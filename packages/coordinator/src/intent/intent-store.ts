@@ -98,6 +98,11 @@ export class IntentStore {
       .get() as { n: number; s: number; u: number };
     const requests = Number(r.n);
     const simulated = Number(r.s);
-    return { requests, simulated, unavailable: Number(r.u), ratio: requests === 0 ? 1 : simulated / requests };
+    return {
+      requests,
+      simulated,
+      unavailable: Number(r.u),
+      ratio: requests === 0 ? 1 : simulated / requests,
+    };
   }
 }

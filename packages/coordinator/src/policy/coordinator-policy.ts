@@ -96,7 +96,10 @@ export class CoordinatorPolicy {
     for (const c of p.store.changes()) {
       history.apply(c.signed, 0, { replay: true });
       if (history.headHash !== c.stateHash) {
-        throw new PolicyError('INVALID_STATE', `stored change ${history.head.version} does not replay to its hash`);
+        throw new PolicyError(
+          'INVALID_STATE',
+          `stored change ${history.head.version} does not replay to its hash`,
+        );
       }
     }
     return new CoordinatorPolicy(p.store, history, new MemoryLedger(p.store.ledgerEntries()));
@@ -128,7 +131,12 @@ export class CoordinatorPolicy {
    * Decides a request at its submission time (docs/policy.md §3.1) and records the decision with
    * its inputs. A request submitted before any state was active is blocked (fail closed).
    */
-  decide(p: { request: PolicyRequest; intent: IntentFacts; prices?: PriceSnapshot; nowMs: number }): DecisionRecord {
+  decide(p: {
+    request: PolicyRequest;
+    intent: IntentFacts;
+    prices?: PriceSnapshot;
+    nowMs: number;
+  }): DecisionRecord {
     const state = this.stateAt(p.request.submittedAt);
     let decision: Decision;
     let policyHash: string;
@@ -186,7 +194,8 @@ export class CoordinatorPolicy {
    */
   submitApproval(p: { requestId: string; approval: unknown; nowMs: number }): ApprovalOutcome {
     const d = this.store.decision(p.requestId);
-    if (!d) throw new ApprovalRefusedError('NO_DECISION', `request ${p.requestId} has no policy decision yet`);
+    if (!d)
+      throw new ApprovalRefusedError('NO_DECISION', `request ${p.requestId} has no policy decision yet`);
     if (d.decision.outcome !== 'require_approvals') {
       throw new ApprovalRefusedError(
         'APPROVALS_NOT_REQUIRED',
@@ -195,7 +204,12 @@ export class CoordinatorPolicy {
     }
     const state = this.history.byHash(d.policyHash);
     if (!state) throw new ApprovalRefusedError('NO_DECISION', `policy ${d.policyHash} is unknown`);
-    const v = verifyApproval({ approval: p.approval, binding: this.binding(d), context: state, now: p.nowMs });
+    const v = verifyApproval({
+      approval: p.approval,
+      binding: this.binding(d),
+      context: state,
+      now: p.nowMs,
+    });
     if (!v.ok) throw new ApprovalRefusedError(v.code, v.message);
     const signed = p.approval as SignedApproval;
     const approval: ApprovalRecord = {

@@ -130,7 +130,9 @@ export class PolicyStore {
   approvals(requestId: string): ApprovalRecord[] {
     return (
       this.db
-        .prepare('SELECT * FROM request_approvals WHERE request_id = ? ORDER BY received_at_ms, statement_digest')
+        .prepare(
+          'SELECT * FROM request_approvals WHERE request_id = ? ORDER BY received_at_ms, statement_digest',
+        )
         .all(requestId) as Row[]
     ).map((r) => ({
       requestId,
@@ -151,7 +153,11 @@ export class PolicyStore {
 
   /** Records a signed request's ledger entry; false if it was already recorded. */
   addLedgerEntry(e: LedgerEntry): boolean {
-    const json = { ...e, amount: e.amount.toString(), usdMicros: e.usdMicros === null ? null : e.usdMicros.toString() };
+    const json = {
+      ...e,
+      amount: e.amount.toString(),
+      usdMicros: e.usdMicros === null ? null : e.usdMicros.toString(),
+    };
     const r = this.db
       .prepare('INSERT OR IGNORE INTO policy_ledger (request_id, entry) VALUES (?, ?)')
       .run(e.requestId, JSON.stringify(json));

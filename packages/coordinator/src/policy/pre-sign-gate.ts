@@ -86,7 +86,8 @@ export class PreSignGate {
           ...(this.#assetDecimals ? { assetDecimals: this.#assetDecimals } : {}),
         });
       } catch (error) {
-        if (error instanceof RequestFactsError) return { route: 'block', code: 'NOT_INITIATOR', message: error.message, decision: null };
+        if (error instanceof RequestFactsError)
+          return { route: 'block', code: 'NOT_INITIATOR', message: error.message, decision: null };
         throw error;
       }
       const facts = this.intent?.store.get(r.requestId)?.facts ?? UNANALYSED;

@@ -78,7 +78,13 @@ export function policyRequestOf(p: PolicyRequestOfParameters): PolicyRequest {
   const to = tx.to.toLowerCase();
   const native = { id: nativeAssetId(chainId), decimals: 18 };
   if (tx.data === '0x') {
-    return { ...base, kind: 'transfer', asset: native, amount: BigInt(tx.value), destination: { address: to } };
+    return {
+      ...base,
+      kind: 'transfer',
+      asset: native,
+      amount: BigInt(tx.value),
+      destination: { address: to },
+    };
   }
   const token = () => ({
     id: erc20AssetId(chainId, to),
@@ -108,7 +114,13 @@ export function policyRequestOf(p: PolicyRequestOfParameters): PolicyRequest {
       };
     }
   }
-  return { ...base, kind: 'contract_call', asset: native, amount: BigInt(tx.value), destination: { address: to } };
+  return {
+    ...base,
+    kind: 'contract_call',
+    asset: native,
+    amount: BigInt(tx.value),
+    destination: { address: to },
+  };
 }
 
 function decode(data: Hex): { functionName: string; args: readonly unknown[] } | null {
