@@ -1,6 +1,9 @@
 // `npm run bench -- frost`: FROST DKG and signing for each ciphersuite and committee, Cairn vs
 // raw noble FROST (the same library's RFC 9591 implementation, all parties in one process) and
 // @toruslabs/tss-frost-lib (WASM; Ed25519 only). All parties' compute runs in this process.
+// The machine may be shared: besides wall-clock p50 every Cairn and noble row carries
+// `cpu_p50_ms` (process CPU time per operation, process.cpuUsage), and Cairn rows the ratios
+// to noble and the WASM peer from the same run.
 import { randomBytes } from 'node:crypto';
 import { createRequire } from 'node:module';
 import {
@@ -150,6 +153,24 @@ const torusSign = (lib: TorusLib, keys: unknown[], t: number, message: Uint8Arra
   );
 };
 
+/** Wraps an operation to record its process CPU time (user + system) per call. */
+function cpuTimed<T>(fn: () => T): { fn: () => T; cpuP50(): number } {
+  const samples: number[] = [];
+  return {
+    fn: () => {
+      const c0 = process.cpuUsage();
+      const out = fn();
+      const c = process.cpuUsage(c0);
+      samples.push((c.user + c.system) / 1000);
+      return out;
+    },
+    cpuP50: () => {
+      const sorted = [...samples].sort((a, b) => a - b);
+      return round3(sorted[Math.floor(sorted.length / 2)] ?? Number.NaN);
+    },
+  };
+}
+
 function ratios(ours: Measurement, others: Record<string, Measurement | null>): Record<string, unknown> {
   const extra: Record<string, unknown> = {};
   for (const [name, m] of Object.entries(others)) {
@@ -175,18 +196,20 @@ export default async function frostBench(): Promise<void> {
       const budgetMs = big ? 4000 : 3000;
 
       // DKG
+      const dkgCpu = cpuTimed(() => cairnDkg(s.scheme, t, n));
       const dkg = await measure({
         suite: SUITE,
         name: `${s.name} dkg ${t}-of-${n}`,
         params: params('dkg', 'cairn'),
-        fn: () => cairnDkg(s.scheme, t, n),
+        fn: dkgCpu.fn,
         budgetMs,
       });
+      const nDkgCpu = cpuTimed(() => nobleDkg(s.noble, t, n));
       const nDkg = await measure({
         suite: SUITE,
         name: `${s.name} dkg ${t}-of-${n}`,
         params: params('dkg', 'noble'),
-        fn: () => nobleDkg(s.noble, t, n),
+        fn: nDkgCpu.fn,
         iterations: big ? 5 : 15,
         warmup: 1,
         budgetMs,
@@ -201,9 +224,11 @@ export default async function frostBench(): Promise<void> {
               budgetMs,
             })
           : null;
-      report(nDkg);
+      report(nDkg, { cpu_p50_ms: nDkgCpu.cpuP50() });
       if (pDkg) report(pDkg, { peer: '@toruslabs/tss-frost-lib' });
       report(dkg, {
+        cpu_p50_ms: dkgCpu.cpuP50(),
+        noble_cpu_p50_ms: nDkgCpu.cpuP50(),
         ...ratios(dkg, { noble: nDkg, peer: pDkg }),
         ...(pDkg ? { peer: '@toruslabs/tss-frost-lib' } : { peer_note: 'WASM peer supports Ed25519 only' }),
       });
@@ -211,21 +236,23 @@ export default async function frostBench(): Promise<void> {
       // Signing by the first t parties
       const shares = cairnDkg(s.scheme, t, n);
       const signing = range(t).map((p) => shares.get(p)!);
+      const signCpu = cpuTimed(() => cairnSign(s.scheme, signing, message));
       const sign = await measure({
         suite: SUITE,
         name: `${s.name} sign ${t}-of-${n}`,
         params: params('sign', 'cairn'),
-        fn: () => cairnSign(s.scheme, signing, message),
+        fn: signCpu.fn,
         iterations: 200,
         warmup: 20,
         budgetMs,
       });
       const nobleKeys = nobleDkg(s.noble, t, n);
+      const nSignCpu = cpuTimed(() => nobleSign(s.noble, nobleKeys, t, message));
       const nSign = await measure({
         suite: SUITE,
         name: `${s.name} sign ${t}-of-${n}`,
         params: params('sign', 'noble'),
-        fn: () => nobleSign(s.noble, nobleKeys, t, message),
+        fn: nSignCpu.fn,
         iterations: big ? 5 : 15,
         warmup: 1,
         budgetMs,
@@ -243,9 +270,11 @@ export default async function frostBench(): Promise<void> {
           budgetMs,
         });
       }
-      report(nSign);
+      report(nSign, { cpu_p50_ms: nSignCpu.cpuP50() });
       if (pSign) report(pSign, { peer: '@toruslabs/tss-frost-lib' });
       report(sign, {
+        cpu_p50_ms: signCpu.cpuP50(),
+        noble_cpu_p50_ms: nSignCpu.cpuP50(),
         ...ratios(sign, { noble: nSign, peer: pSign }),
         ...(pSign ? { peer: '@toruslabs/tss-frost-lib' } : { peer_note: 'WASM peer supports Ed25519 only' }),
       });

@@ -48,13 +48,22 @@ const status: number = await new Promise((resolve) => child.on('close', (code) =
 await new Promise<void>((resolve) => runnerLog.end(resolve));
 
 const scan = scanLogs(logDir, join(logDir, 'secrets'));
-const summary = `secret scan: ${scan.secretsChecked} registered secrets, ${scan.filesScanned} log files (${scan.bytesScanned} bytes)`;
+const summary =
+  `secret scan: ${scan.secretsChecked} registered secrets and ${scan.phrasesChecked} passphrases ` +
+  `over ${scan.filesScanned} log files (${scan.bytesScanned} bytes)`;
 let exitCode = status;
+// A whole run (no file filter) must have registered secrets, or the scan could never fail.
+const vacuous =
+  files.length === 0 && flags.length === 0 && (scan.secretsChecked === 0 || scan.phrasesChecked === 0);
 if (scan.leaks.length > 0) {
   process.stderr.write(`${summary}: LEAK — secret material found in logs:\n`);
-  for (const leak of scan.leaks)
-    process.stderr.write(`  secret #${leak.secretIndex} (${leak.encoding}) in ${leak.file}\n`);
+  for (const leak of scan.leaks) {
+    process.stderr.write(`  ${leak.kind} secret #${leak.secret} at offset ${leak.offset} of ${leak.file}\n`);
+  }
   process.stderr.write(`logs kept in ${logDir} for inspection\n`);
+  exitCode = exitCode || 1;
+} else if (vacuous) {
+  process.stderr.write(`${summary}: FAILED — no secrets were registered, so the scan proves nothing\n`);
   exitCode = exitCode || 1;
 } else {
   process.stdout.write(`${summary}: no secret material found\n`);

@@ -56,6 +56,9 @@ export const endLineSchema = z.strictObject({
   checkpoints: uint,
 });
 
+/** Longest line the splitter accepts (bytes). */
+export const MAX_LINE_BYTES = 16 * 1024 * 1024;
+
 /** Marks a line that is not valid UTF-8: no JSON parser accepts a leading NUL, so it fails loudly. */
 export const INVALID_UTF8_MARK = '\u0000';
 
@@ -77,8 +80,15 @@ export async function* splitLines(
     }
   };
   let rest: Buffer = Buffer.alloc(0);
+  let skipping = false;
   for await (const chunk of chunks) {
-    const buf: Buffer = rest.length > 0 ? Buffer.concat([rest, Buffer.from(chunk)]) : Buffer.from(chunk);
+    let buf: Buffer = rest.length > 0 ? Buffer.concat([rest, Buffer.from(chunk)]) : Buffer.from(chunk);
+    if (skipping) {
+      const nl = buf.indexOf(0x0a);
+      if (nl < 0) continue;
+      buf = buf.subarray(nl + 1);
+      skipping = false;
+    }
     let start = 0;
     for (;;) {
       const nl = buf.indexOf(0x0a, start);
@@ -87,6 +97,13 @@ export async function* splitLines(
       start = nl + 1;
     }
     rest = buf.subarray(start);
+    // A line longer than any valid one (notes are capped at 1 MiB, entries are far smaller)
+    // would otherwise grow without bound: report it and skip to the next newline.
+    if (rest.length > MAX_LINE_BYTES) {
+      yield `${INVALID_UTF8_MARK}line longer than ${MAX_LINE_BYTES} bytes`;
+      skipping = true;
+      rest = Buffer.alloc(0);
+    }
   }
   if (rest.length > 0) yield decode(rest);
 }

@@ -2,8 +2,8 @@
 // (incrementally, through the frontier), persists each batch in one durable transaction, and
 // publishes checkpoints signed by the log's owner and cosigned by every witness (signer node).
 import { formatCheckpoint, isValidOrigin } from './checkpoint.ts';
-import { type Entry, type EntryInput, encodeEntry, entryLeafHash, parseEntry } from './entry.ts';
-import { AuditError } from './errors.ts';
+import type { Entry, EntryInput } from './entry.ts';
+import { AuditError, type AuditErrorCode } from './errors.ts';
 import { toHex } from './hash.ts';
 import {
   consistencyProofRanges,
@@ -14,7 +14,9 @@ import {
   resolveRanges,
 } from './merkle.ts';
 import { formatNote, type NoteSigner, SIG_ED25519 } from './note.ts';
+import { type PreparedWire, prepareEntry } from './prepare-entry.ts';
 import type { LogStore, StoredCheckpoint, StoredEntry } from './store/store.ts';
+import { WorkerPool } from './worker-pool.ts';
 import { type WitnessClient, WitnessRefusedError } from './witness.ts';
 
 export interface AuditLogParameters {
@@ -27,6 +29,31 @@ export interface AuditLogParameters {
   witnesses?: readonly WitnessClient[];
   /** Milliseconds since the epoch (default Date.now). */
   now?: () => number;
+  /**
+   * Worker threads that validate, encode and hash batches of PARALLEL_BATCH or more entries
+   * (default 0: all on this thread). Appends stay atomic and in order either way.
+   */
+  encodeWorkers?: number;
+}
+
+/** Batches at least this large are prepared in worker threads when `encodeWorkers` > 0. */
+export const PARALLEL_BATCH = 256;
+
+type Prepared = { body: string; leaf: Uint8Array; entry: Entry | null };
+
+/** The result of one append; a batch prepared off-thread parses `entry` back on first access. */
+function appendResult(index: number, p: Prepared): AppendResult {
+  const digest = toHex(p.leaf);
+  if (p.entry !== null) return { index, digest, entry: p.entry };
+  let entry: Entry | null = null;
+  return {
+    index,
+    digest,
+    get entry(): Entry {
+      entry ??= JSON.parse(p.body) as Entry;
+      return entry;
+    },
+  };
 }
 
 export interface AppendResult {
@@ -54,6 +81,8 @@ export class AuditLog {
   #frontier: Frontier;
   #lastTimeMs: number;
   readonly #witnessSizes = new Map<string, number>();
+  readonly #encodeWorkers: number;
+  #pool: WorkerPool<{ inputs: EntryInput[]; times: string[] }, PreparedWire[]> | null = null;
   #queue: Promise<unknown> = Promise.resolve();
 
   private constructor(p: AuditLogParameters, frontier: Frontier, lastTimeMs: number) {
@@ -62,6 +91,7 @@ export class AuditLog {
     this.#signer = p.signer;
     this.#witnesses = p.witnesses ?? [];
     this.#now = p.now ?? Date.now;
+    this.#encodeWorkers = Math.max(0, Math.floor(p.encodeWorkers ?? 0));
     this.#frontier = frontier;
     this.#lastTimeMs = lastTimeMs;
   }
@@ -104,33 +134,64 @@ export class AuditLog {
   }
 
   async #appendBatch(inputs: readonly EntryInput[]): Promise<AppendResult[]> {
-    const frontier = this.#frontier.clone();
+    // Times first, in order: an omitted time is "now", and times never go backwards.
     let lastTime = this.#lastTimeMs;
+    const times: string[] = [];
+    for (const input of inputs) {
+      const time = input.time ?? new Date(Math.max(this.#now(), lastTime)).toISOString();
+      const ms = Date.parse(time);
+      if (ms < lastTime) {
+        throw new AuditError(
+          'NON_MONOTONIC_TIME',
+          `entry time ${time} is before the previous entry's ${new Date(lastTime).toISOString()}`,
+        );
+      }
+      if (!Number.isNaN(ms)) lastTime = ms; // a malformed time fails validation below
+      times.push(time);
+    }
+    const prepared = await this.#prepare(inputs, times);
+    const frontier = this.#frontier.clone();
     const rows: StoredEntry[] = [];
     const nodes: NewNode[] = [];
     const results: AppendResult[] = [];
-    for (const input of inputs) {
-      const time = input.time ?? new Date(Math.max(this.#now(), lastTime)).toISOString();
-      const entry = parseEntry({ v: 1, ...input, prev: input.prev ?? [], time });
-      const timeMs = Date.parse(entry.time);
-      if (timeMs < lastTime) {
-        throw new AuditError(
-          'NON_MONOTONIC_TIME',
-          `entry time ${entry.time} is before the previous entry's ${new Date(lastTime).toISOString()}`,
-        );
-      }
-      lastTime = timeMs;
-      const body = encodeEntry(entry);
-      const leaf = entryLeafHash(body);
+    prepared.forEach((p, i) => {
       const index = frontier.size;
-      frontier.append(leaf, nodes);
-      rows.push({ index, timeMs, kind: entry.kind, body, leaf });
-      results.push({ index, digest: toHex(leaf), entry });
-    }
+      frontier.append(p.leaf, nodes);
+      rows.push({ index, timeMs: Date.parse(times[i]!), kind: inputs[i]!.kind, body: p.body, leaf: p.leaf });
+      results.push(appendResult(index, p));
+    });
     await this.#store.append(rows, nodes);
     this.#frontier = frontier;
     this.#lastTimeMs = lastTime;
     return results;
+  }
+
+  /** Validates, encodes and hashes a batch: inline, or across worker threads when large. */
+  async #prepare(inputs: readonly EntryInput[], times: string[]): Promise<Prepared[]> {
+    if (this.#encodeWorkers === 0 || inputs.length < PARALLEL_BATCH) {
+      return inputs.map((input, i) => prepareEntry(input, times[i]!));
+    }
+    this.#pool ??= new WorkerPool(new URL('./append-worker.ts', import.meta.url), this.#encodeWorkers);
+    const pool = this.#pool;
+    const slice = Math.ceil(inputs.length / pool.size);
+    const parts = await Promise.all(
+      Array.from({ length: pool.size }, (_, k) =>
+        pool.run({
+          inputs: inputs.slice(k * slice, (k + 1) * slice),
+          times: times.slice(k * slice, (k + 1) * slice),
+        }),
+      ),
+    );
+    return parts.flat().map((w) => {
+      if ('code' in w) throw new AuditError(w.code as AuditErrorCode, w.message);
+      return { body: w.body, leaf: w.leaf, entry: null };
+    });
+  }
+
+  /** Stops the worker threads of large-batch appends, if any (the store stays open). */
+  async close(): Promise<void> {
+    await this.#pool?.close();
+    this.#pool = null;
   }
 
   /** RFC 9162 inclusion proof for leaf `index` in the tree of `size` leaves (default: current). */

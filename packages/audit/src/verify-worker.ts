@@ -2,6 +2,6 @@
 import { parentPort } from 'node:worker_threads';
 import { analyzeEntryLine } from './entry-line.ts';
 
-parentPort?.on('message', (msg: { id: number; lines: string[] }) => {
-  parentPort?.postMessage({ id: msg.id, results: msg.lines.map(analyzeEntryLine) });
+parentPort?.on('message', (msg: { id: number; request: string[] }) => {
+  parentPort?.postMessage({ id: msg.id, response: msg.request.map(analyzeEntryLine) });
 });

@@ -12,7 +12,7 @@ import { equalHash, fromHex } from './hash.ts';
 import { Frontier, frontierNodes, verifyConsistency } from './merkle.ts';
 import { parseNote, verifySignature } from './note.ts';
 import type { VerifierKeys } from './keys.ts';
-import { EntryLinePool } from './verify-pool.ts';
+import { WorkerPool } from './worker-pool.ts';
 
 export type ProblemCode =
   | 'MISSING_HEADER'
@@ -344,14 +344,17 @@ export async function verifyExport(p: VerifyParameters): Promise<VerifyReport> {
   } else {
     // Entry lines are analysed in worker threads, batch by batch; batches are consumed in file
     // order, with a bounded number in flight.
-    const pool = new EntryLinePool(workers);
+    const pool = new WorkerPool<string[], EntryLineAnalysis[]>(
+      new URL('./verify-worker.ts', import.meta.url),
+      workers,
+    );
     const batchLines = Math.max(1, p.batchLines ?? 1000);
     const inflight: { lines: string[]; entry: boolean[]; results: Promise<EntryLineAnalysis[]> }[] = [];
     let batch: string[] = [];
     const flush = () => {
       if (batch.length === 0) return;
       const entry = batch.map(looksLikeEntryLine);
-      inflight.push({ lines: batch, entry, results: pool.analyze(batch.filter((_, i) => entry[i])) });
+      inflight.push({ lines: batch, entry, results: pool.run(batch.filter((_, i) => entry[i])) });
       batch = [];
     };
     const consume = async () => {

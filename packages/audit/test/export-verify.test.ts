@@ -6,6 +6,8 @@ import { before, describe, it } from 'node:test';
 import {
   AuditLog,
   exportLog,
+  INVALID_UTF8_MARK,
+  MAX_LINE_BYTES,
   parseKeysFile,
   SIG_COSIGNATURE_V1,
   SIG_ED25519,
@@ -294,6 +296,19 @@ describe('export and offline verification', () => {
       assertBad(r, 0, 'wrong log key');
       assert.ok(r.problems.some((p) => p.code === 'BAD_SIGNATURE'));
     }
+  });
+
+  it('splits lines strictly: invalid UTF-8 and over-long lines are reported, not fatal', async () => {
+    const long = Buffer.alloc(MAX_LINE_BYTES + 10, 0x61);
+    const got: string[] = [];
+    for await (const l of splitLines([Buffer.from('a\n\xff\n', 'latin1'), long, Buffer.from('tail\nlast')]))
+      got.push(l);
+    assert.deepEqual(got, [
+      'a',
+      `${INVALID_UTF8_MARK}\ufffd`,
+      `${INVALID_UTF8_MARK}line longer than ${MAX_LINE_BYTES} bytes`,
+      'last',
+    ]);
   });
 
   it('exports CSV for spreadsheets, quoting and defusing formulas', async () => {

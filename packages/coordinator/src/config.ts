@@ -27,6 +27,44 @@ export const coordinatorConfigSchema = z.strictObject({
       quorum: z.number().int().min(1),
     })
     .optional(),
+  /**
+   * The policy (docs/coordinator-wiring.md): the admin-signed genesis every signer node is
+   * provisioned with (`{ state, signatures }`, docs/policy.md §5). With it, every request is
+   * simulated and decided before any sign job, and approvals are collected here.
+   */
+  policy: z
+    .strictObject({
+      genesis: z.unknown(),
+      /** ERC-20 decimals the deployment knows ({ "<chainId>:<token lowercase>": decimals }); default 18. */
+      assetDecimals: z.record(z.string(), z.number().int().min(0).max(36)).optional(),
+    })
+    .optional(),
+  /** Intent analysis before signing; on by default when a policy is configured. */
+  intent: z
+    .strictObject({
+      enabled: z.boolean().optional(),
+      /** Budget of one simulation in ms. */
+      timeoutMs: z.number().int().min(100).max(120_000).default(10_000),
+      /** RPC to fork from, by chain id, when it is not the chain's broadcast RPC. */
+      rpcUrls: z.record(z.string().regex(/^[0-9]+$/), z.url()).optional(),
+    })
+    .optional(),
+  /** The coordinator's audit log (docs/audit.md); checkpoints are cosigned by every node listed. */
+  audit: z
+    .strictObject({
+      /** Checkpoint origin line. */
+      origin: z.string().min(1).max(256).default('cairn.local/audit/coordinator'),
+      /** SQLite file of the log (default: next to dbPath; ":memory:" when dbPath is). */
+      dbPath: z.string().min(1).optional(),
+      /** The log's key file (hex secret, created with mode 0600; default: next to dbPath). */
+      keyFile: z.string().min(1).optional(),
+      /** Witness names by node id (default: the node id); the node's witness endpoint is used. */
+      witnesses: z.record(z.string(), z.string().min(1)).optional(),
+      /** Cosign with the nodes (default true). */
+      cosign: z.boolean().default(true),
+      checkpointIntervalMs: z.number().int().min(100).default(5000),
+    })
+    .optional(),
   signTimeoutMs: z.number().int().min(100).default(20_000),
   keygenTimeoutMs: z.number().int().min(100).default(120_000),
   maxSignAttempts: z.number().int().min(1).max(16).default(4),

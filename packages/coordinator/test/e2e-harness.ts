@@ -1,10 +1,12 @@
 // Shared pieces of the end-to-end tests: one real dev cluster (anvil + 3 signer-node processes
 // + the coordinator process) per test file, and the `cairn` CLI run as a real child process.
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { DevCluster } from '@cairn/coordinator';
+import { ShareStore, unlockNode } from '@cairn/node';
+import { registerTestPhrase, registerTestSecret, testLogDir } from '@cairn/testkit';
 
 const root = join(import.meta.dirname, '..', '..', '..');
 const cliMain = join(root, 'packages', 'cli', 'src', 'main.ts');
@@ -67,6 +69,7 @@ export async function startTestCluster(): Promise<{
     dir,
     async cleanup() {
       await cluster.stop();
+      await handOverToRunScan(dir);
       rmSync(dir, { recursive: true, force: true });
     },
   };
@@ -89,4 +92,50 @@ export async function rpc(url: string, method: string, params: unknown[] = []): 
   const body = (await r.json()) as { result?: unknown; error?: { message: string } };
   if (body.error) throw new Error(body.error.message);
   return body.result;
+}
+
+/**
+ * Before a cluster's directory is removed: copies its process logs into the test run's log
+ * directory and registers every node's passphrase, identity keys, wrapping key and key shares,
+ * so the run-wide secret scan (npm test) checks all of them against every captured log.
+ */
+async function handOverToRunScan(dir: string): Promise<void> {
+  const runDir = testLogDir();
+  if (!runDir) return;
+  const logs = join(dir, 'logs');
+  if (existsSync(logs)) {
+    const target = join(runDir, 'processes', basename(dir));
+    mkdirSync(target, { recursive: true });
+    for (const f of readdirSync(logs)) copyFileSync(join(logs, f), join(target, f));
+  }
+  const nodesDir = join(dir, 'nodes');
+  if (!existsSync(nodesDir)) return;
+  for (const nodeId of readdirSync(nodesDir)) {
+    const home = join(nodesDir, nodeId);
+    const passphrase = readFileSync(join(home, 'passphrase'), 'utf8').trim();
+    registerTestPhrase(passphrase);
+    const config = JSON.parse(readFileSync(join(home, 'config.json'), 'utf8')) as {
+      dataDir: string;
+      kdfLogN?: number;
+    };
+    const unlocked = await unlockNode({
+      dataDir: join(home, config.dataDir),
+      nodeId,
+      passphrase,
+      kdfLogN: config.kdfLogN ?? 15,
+    });
+    try {
+      registerTestSecret(unlocked.wrappingKey);
+      registerTestSecret(unlocked.identity.signingSecretKey);
+      registerTestSecret(unlocked.identity.encryptionSecretKey);
+      const shares = new ShareStore({ db: unlocked.db, nodeId, wrappingKey: unlocked.wrappingKey });
+      const rows = unlocked.db.prepare('SELECT key_id, version FROM shares').all() as {
+        key_id: string;
+        version: number;
+      }[];
+      for (const r of rows) registerTestSecret(shares.get(r.key_id, r.version).secretBytes());
+    } finally {
+      unlocked.db.close();
+    }
+  }
 }

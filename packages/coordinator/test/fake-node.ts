@@ -4,6 +4,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { evmSigningPayload } from '@cairn/chains';
+import type { Witness } from '@cairn/audit';
 import type { SignJob } from '@cairn/node';
 import { secp256k1 } from '@noble/curves/secp256k1.js';
 
@@ -23,6 +24,8 @@ export class FakeNode {
   behaviour: FakeBehaviour = { kind: 'ok' };
   jobs: SignJob[] = [];
   keygens = 0;
+  /** When set, the node cosigns the coordinator's audit checkpoints (POST /v1/audit/cosign). */
+  witness: Witness | null = null;
   private server: Server | undefined;
   url = '';
 
@@ -54,6 +57,24 @@ export class FakeNode {
             committee: { id: 'fake', version: 1 },
             status: 'ok',
           });
+        }
+        if (req.url === '/v1/audit/keys' && this.witness) {
+          return send(200, { witness: { name: this.witness.name, verifierKey: this.witness.verifierKey } });
+        }
+        if (req.url === '/v1/audit/cosign' && this.witness) {
+          const r = JSON.parse(body) as { oldSize: number; consistencyProof: string[]; checkpoint: string };
+          this.witness
+            .addCheckpoint({
+              oldSize: r.oldSize,
+              consistencyProof: r.consistencyProof.map((h) => Uint8Array.from(Buffer.from(h, 'hex'))),
+              checkpoint: r.checkpoint,
+            })
+            .then(
+              (cosignature) => send(200, { cosignature }),
+              (e: { code?: string; message?: string; witnessSize?: number | null }) =>
+                send(409, { error: { code: e.code, message: e.message, witnessSize: e.witnessSize } }),
+            );
+          return;
         }
         if (req.url === '/v1/keygen') {
           this.keygens++;

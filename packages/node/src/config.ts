@@ -24,8 +24,12 @@ export const nodeConfigSchema = z.strictObject({
    * A file that is present but refused stops the node; a missing file is only a warning.
    */
   committeeFile: z.string().min(1).optional(),
-  /** scrypt cost: N = 2^logN (at least 2^15). Only used when a data directory is initialised. */
-  kdfLogN: z.number().int().min(15).max(22).default(15),
+  /**
+   * scrypt cost: N = 2^logN (at least 2^15; default 2^17 with r = 8, about 128 MiB and a few
+   * hundred ms once at start-up, per current scrypt guidance). Only used when a data directory
+   * is initialised; an existing one keeps the parameters it was created with.
+   */
+  kdfLogN: z.number().int().min(15).max(22).default(17),
   /** How this node sends envelopes to peers: one WebSocket per peer (default) or an HTTP POST per envelope. */
   carrier: z.enum(['websocket', 'http']).default('websocket'),
   /** A protocol session that makes no progress for this long is aborted and cleaned up. */
@@ -38,6 +42,43 @@ export const nodeConfigSchema = z.strictObject({
     .default(24 * 3600),
   clockSkewSeconds: z.number().int().min(0).default(60),
   logLevel: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
+  /**
+   * Policy (issue 6, docs/policy.md §7): with this section every sign job must carry a decision,
+   * approvals and a policy hash that agree with this node's own evaluation. `genesisFile` holds
+   * the admin-signed genesis ({ state, signatures }); it is pinned in the node database on first
+   * start, and later changes arrive admin-signed through POST /v1/policy/changes.
+   */
+  policy: z
+    .strictObject({
+      genesisFile: z.string().min(1).optional(),
+      /** Decimals of ERC-20 tokens by "chainId:lowercase address" (default 18, as the coordinator). */
+      assetDecimals: z.record(z.string(), z.number().int().min(0).max(36)).optional(),
+    })
+    .optional(),
+  /**
+   * Intent verification (issue 5): chains this node re-simulates on with its own RPC; on other
+   * chains the relayed report is verified (digest, binding to the request) and its facts used.
+   */
+  intent: z
+    .strictObject({
+      chains: z
+        .array(z.strictObject({ chainId: z.number().int().min(1), rpcUrl: z.url() }))
+        .max(64)
+        .default([]),
+      timeoutMs: z.number().int().min(100).max(120_000).default(10_000),
+      /** How far the relayed simulation's block may lag this node's head. */
+      maxBlockLag: z.number().int().min(0).max(100_000).default(64),
+    })
+    .optional(),
+  /** The logs (the coordinator's) this node cosigns as a witness: origin and owner verifier key. */
+  audit: z
+    .strictObject({
+      witnessOf: z
+        .array(z.strictObject({ origin: z.string().min(1).max(256), key: z.string().min(1).max(512) }))
+        .max(16)
+        .default([]),
+    })
+    .optional(),
 });
 export type NodeConfig = z.infer<typeof nodeConfigSchema>;
 
@@ -53,6 +94,16 @@ export function parseNodeConfig(input: unknown, baseDir = process.cwd()): NodeCo
     dataDir: resolve(baseDir, config.dataDir),
     passphraseFile: config.passphraseFile ? resolve(baseDir, config.passphraseFile) : undefined,
     committeeFile: config.committeeFile ? resolve(baseDir, config.committeeFile) : undefined,
+    ...(config.policy
+      ? {
+          policy: {
+            ...config.policy,
+            ...(config.policy.genesisFile
+              ? { genesisFile: resolve(baseDir, config.policy.genesisFile) }
+              : {}),
+          },
+        }
+      : {}),
   };
 }
 

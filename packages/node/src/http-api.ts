@@ -11,6 +11,7 @@ import {
 } from '@cairn/transport';
 import { NodeError } from './errors.ts';
 import { type Logger, reasonOf } from './log.ts';
+import { CosignRefusedError } from './node-audit.ts';
 import { JobRefusedError } from './refusal.ts';
 import type { SignerNode } from './signer-node.ts';
 
@@ -38,6 +39,10 @@ const REFUSAL_STATUS: Record<string, number> = {
   NO_COMMITTEE: 503,
   SHUTTING_DOWN: 503,
   UNSUPPORTED_SCHEME: 422,
+  AUDIT_UNAVAILABLE: 503,
+  POLICY_NOT_CONFIGURED: 409,
+  POLICY_BASE_MISMATCH: 409,
+  POLICY_INVALID_CHANGE: 400,
 };
 
 const NODE_ERROR_STATUS: Record<string, number> = {
@@ -54,6 +59,8 @@ const NODE_ERROR_STATUS: Record<string, number> = {
 /** Maps any thrown value to a status and a public error body. */
 export function errorResponse(error: unknown): { status: number; code: string; message: string } {
   if (error instanceof HttpError) return { status: error.status, code: error.code, message: error.message };
+  if (error instanceof CosignRefusedError)
+    return { status: error.status, code: error.code, message: error.message };
   if (error instanceof JobRefusedError)
     return { status: REFUSAL_STATUS[error.code] ?? 403, code: error.code, message: error.message };
   if (error instanceof NodeError)
@@ -131,6 +138,21 @@ export async function startHttpApi(params: {
         return sendJson(res, 200, await node.keygen(await readJson(req)));
       case 'POST /v1/sign':
         return sendJson(res, 200, await node.sign(await readJson(req)));
+      case 'GET /v1/policy': {
+        const status = node.policyStatus();
+        if (!status) throw new HttpError(404, 'POLICY_NOT_CONFIGURED', 'this node has no policy');
+        return sendJson(res, 200, status);
+      }
+      case 'POST /v1/policy/changes':
+        return sendJson(res, 200, await node.applyPolicyChange(await readJson(req)));
+      case 'POST /v1/audit/cosign':
+        return sendJson(res, 200, await node.audit.cosign(await readJson(req)));
+      case 'GET /v1/audit/keys':
+        return sendJson(res, 200, node.audit.keys());
+      case 'GET /v1/audit/checkpoint': {
+        const cp = await node.audit.checkpoint();
+        return sendJson(res, 200, { size: cp.size, note: cp.note });
+      }
     }
     const vault = /^\/v1\/vaults\/([^/]+)$/.exec(url.pathname);
     if (req.method === 'GET' && vault) {
@@ -145,7 +167,9 @@ export async function startHttpApi(params: {
       const e = errorResponse(error);
       if (e.status >= 500 && e.code === 'INTERNAL')
         log.error('http_request_failed', { route: `${req.method} ${req.url}`, reason: reasonOf(error) });
-      if (!res.headersSent) sendJson(res, e.status, { error: { code: e.code, message: e.message } });
+      const witnessSize = error instanceof CosignRefusedError ? { witnessSize: error.witnessSize } : {};
+      if (!res.headersSent)
+        sendJson(res, e.status, { error: { code: e.code, message: e.message, ...witnessSize } });
       else res.end();
     });
   });

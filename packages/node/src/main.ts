@@ -65,7 +65,7 @@ async function main(): Promise<void> {
     if (stopping) return;
     stopping = true;
     log.info('shutting_down', { signal });
-    await node.close();
+    await node.close(`stopped by ${signal}`);
     await http.close();
     log.info('stopped', {});
     process.exit(0);

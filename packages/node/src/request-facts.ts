@@ -67,7 +67,13 @@ export function policyRequestFacts(
   const to = tx.to.toLowerCase();
   const native = { id: nativeAssetIdOf(chainId), decimals: 18 };
   if (tx.data === '0x') {
-    return { ...base, kind: 'transfer', asset: native, amount: BigInt(tx.value), destination: { address: to } };
+    return {
+      ...base,
+      kind: 'transfer',
+      asset: native,
+      amount: BigInt(tx.value),
+      destination: { address: to },
+    };
   }
   const token = () => ({ id: erc20AssetIdOf(chainId, to), decimals: assetDecimals?.(chainId, to) ?? 18 });
   // Only a call without native value reads as a token operation: value + calldata is a contract call.
@@ -94,7 +100,13 @@ export function policyRequestFacts(
       };
     }
   }
-  return { ...base, kind: 'contract_call', asset: native, amount: BigInt(tx.value), destination: { address: to } };
+  return {
+    ...base,
+    kind: 'contract_call',
+    asset: native,
+    amount: BigInt(tx.value),
+    destination: { address: to },
+  };
 }
 
 function decodeErc20(data: Hex): { functionName: string; args: readonly unknown[] } | null {

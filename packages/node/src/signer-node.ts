@@ -2,18 +2,25 @@
 // pipeline and the protocol runner, wired together. The HTTP API (http-api.ts) and tests call
 // these methods; nothing here trusts the coordinator or the network.
 import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { DatabaseSync } from 'node:sqlite';
 import { secp256k1 } from '@noble/curves/secp256k1.js';
 import { publicKeyToAddress } from 'viem/accounts';
 import { digestOf } from '@cairn/canonical';
+import { decisionCore } from '@cairn/policy';
 import type { KeyShare, PartyId, Signature } from '@cairn/mpc';
 import { type Carrier, SecureTransport } from '@cairn/transport';
 import type { NodeConfig } from './config.ts';
+import { DATABASE_FILE } from './database.ts';
 import { NodeError } from './errors.ts';
+import { type AcceptedChange, GovernanceStore } from './governance-store.ts';
 import { type NodeIdentity, unlockNode } from './identity.ts';
 import { type Logger, reasonOf } from './log.ts';
 import { CommitteeRefusedError, Membership } from './membership.ts';
 import { createNodeMetrics, type NodeMetrics } from './metrics.ts';
+import { NodeAudit } from './node-audit.ts';
+import { type ChainView, checkIntent, rpcChainView } from './pipeline/check-intent.ts';
+import { checkPolicy, policyVerdictOf } from './pipeline/check-policy.ts';
 import { createSignPipeline } from './pipeline/sign-pipeline.ts';
 import { type PipelineStep, runPipeline, type SignJobContext } from './pipeline/step.ts';
 import { ProtocolRunner } from './protocol-runner.ts';
@@ -44,7 +51,14 @@ export interface SignerNodeParameters {
   pipelineExtensions?: readonly PipelineStep[];
   /** Clock (unix seconds); tests may pin it. */
   now?: () => number;
+  /** Clock in ms for approval and allow windows (default Date.now). */
+  nowMs?: () => number;
+  /** The node's own simulation view of a chain (default: from config.intent.chains); tests inject engines. */
+  chainView?: (chainId: number) => ChainView | undefined;
 }
+
+/** The node software version recorded in node.started entries. */
+export const NODE_VERSION = '0.1.0';
 
 const nowSeconds = () => Math.floor(Date.now() / 1000);
 
@@ -63,18 +77,28 @@ export class SignerNode {
   readonly #runner: ProtocolRunner;
   readonly #pipeline: PipelineStep[];
   readonly #now: () => number;
+  readonly #nowMs: () => number;
   readonly #keygensRunning = new Set<string>();
+  readonly #audit: NodeAudit;
+  readonly #governance: GovernanceStore | null;
+  readonly #chainViews: { close(): Promise<void> }[] = [];
+  /** Accepted sessions still recording their acceptance, and the session that superseded each (if any). */
+  readonly #starting = new Map<string, string | null>();
   #closing = false;
 
   private constructor(
     params: SignerNodeParameters,
     unlocked: { db: DatabaseSync; wrappingKey: Uint8Array; identity: NodeIdentity },
+    wiring: { audit: NodeAudit; governance: GovernanceStore | null },
   ) {
     this.config = params.config;
     this.identity = unlocked.identity;
     this.#db = unlocked.db;
+    this.#audit = wiring.audit;
+    this.#governance = wiring.governance;
     this.#log = params.log;
     this.#now = params.now ?? nowSeconds;
+    this.#nowMs = params.nowMs ?? Date.now;
     this.#shares = new ShareStore({
       db: this.#db,
       nodeId: this.identity.nodeId,
@@ -112,7 +136,10 @@ export class SignerNode {
       nodeId: this.identity.nodeId,
       activeSessions: () => this.#runner.activeSessions,
     });
-    this.#pipeline = createSignPipeline({ replayGuard: this.#replay, extensions: params.pipelineExtensions });
+    this.#pipeline = createSignPipeline({
+      replayGuard: this.#replay,
+      extensions: [...this.#wiringSteps(params), ...(params.pipelineExtensions ?? [])],
+    });
     const problem = this.#membership.load();
     if (problem) this.#log.warn('committee_refused', { code: 'STORED_COMMITTEE_INVALID', message: problem });
     this.#onCommittee();
@@ -120,21 +147,112 @@ export class SignerNode {
     if (purged > 0) this.#log.info('replay_guard_purged', { count: purged });
   }
 
-  /** Unlocks the data directory (scrypt once) and builds the node. Throws NodeError on a wrong passphrase etc. */
+  /**
+   * Unlocks the data directory (scrypt once), opens the node's own audit log and accepted policy,
+   * and builds the node. Throws NodeError on a wrong passphrase etc., and refuses to start on a
+   * policy genesis or stored change that does not verify.
+   */
   static async start(params: SignerNodeParameters): Promise<SignerNode> {
+    const config = params.config;
     const unlocked = await unlockNode({
-      dataDir: params.config.dataDir,
-      nodeId: params.config.nodeId,
+      dataDir: config.dataDir,
+      nodeId: config.nodeId,
       passphrase: params.passphrase,
-      kdfLogN: params.config.kdfLogN,
+      kdfLogN: config.kdfLogN,
     });
     params.log.info('node_unlocked', {
-      partyId: params.config.partyId,
+      partyId: config.partyId,
       fresh: unlocked.fresh,
       signingKey: unlocked.identity.signingKey,
       encryptionKey: unlocked.identity.encryptionKey,
     });
-    return new SignerNode(params, unlocked);
+    let audit: NodeAudit | undefined;
+    let governance: GovernanceStore | null = null;
+    try {
+      audit = await NodeAudit.open({
+        nodeId: config.nodeId,
+        dataDir: config.dataDir,
+        nodeDatabasePath: join(config.dataDir, DATABASE_FILE),
+        identitySecretKey: unlocked.identity.signingSecretKey,
+        witnessOf: config.audit?.witnessOf ?? [],
+        log: params.log,
+      });
+      governance = SignerNode.#openGovernance(config, unlocked.db);
+      const node = new SignerNode(params, unlocked, { audit, governance });
+      await audit.nodeStarted(NODE_VERSION);
+      if (governance) {
+        const s = governance.status();
+        params.log.info('policy_loaded', { version: s.version, hash: s.hash, activatedAt: s.activatedAt });
+      } else if (config.policy) {
+        params.log.warn('policy_missing', {
+          message: 'policy is configured but this node has no genesis: it refuses every sign job',
+        });
+      }
+      return node;
+    } catch (error) {
+      governance?.close();
+      await audit?.close();
+      unlocked.db.close();
+      throw error;
+    }
+  }
+
+  static #openGovernance(config: NodeConfig, db: DatabaseSync): GovernanceStore | null {
+    let genesis: unknown;
+    const file = config.policy?.genesisFile;
+    if (file) {
+      try {
+        genesis = JSON.parse(readFileSync(file, 'utf8'));
+      } catch (error) {
+        throw new NodeError('CONFIG_INVALID', `cannot read the policy genesis ${file}: ${reasonOf(error)}`);
+      }
+    }
+    try {
+      return GovernanceStore.open({ db, genesis, ledgerPath: join(config.dataDir, 'policy-ledger.db') });
+    } catch (error) {
+      throw new NodeError('CONFIG_INVALID', `the node's policy does not verify: ${reasonOf(error)}`, {
+        cause: error,
+      });
+    }
+  }
+
+  /** The policy and intent steps (issues 5 and 6), as configured. */
+  #wiringSteps(params: SignerNodeParameters): PipelineStep[] {
+    const config = params.config;
+    const policyOn = config.policy !== undefined || this.#governance !== null;
+    if (!policyOn && !config.intent) return [];
+    const views = new Map<number, ChainView>();
+    const chainView =
+      params.chainView ??
+      ((chainId: number) => {
+        const existing = views.get(chainId);
+        if (existing) return existing;
+        const chain = config.intent?.chains.find((c) => c.chainId === chainId);
+        if (!chain) return undefined;
+        const view = rpcChainView({ chainId, rpcUrl: chain.rpcUrl, timeoutMs: config.intent!.timeoutMs });
+        this.#chainViews.push(view);
+        views.set(chainId, view);
+        return view;
+      });
+    const steps: PipelineStep[] = [
+      checkIntent({
+        chains: chainView,
+        timeoutMs: config.intent?.timeoutMs ?? 10_000,
+        maxBlockLag: config.intent?.maxBlockLag ?? 64,
+        policyDecidesUnavailable: policyOn,
+      }),
+    ];
+    if (policyOn) {
+      const decimals = config.policy?.assetDecimals ?? {};
+      steps.push(
+        checkPolicy({
+          policy: () => this.#governance,
+          nowMs: this.#nowMs,
+          assetDecimals: (chainId, token) => decimals[`${chainId}:${token.toLowerCase()}`],
+        }),
+      );
+    }
+    return steps;
   }
 
   #onCommittee(): void {
@@ -192,6 +310,11 @@ export class SignerNode {
     try {
       const c = this.#membership.install(input);
       this.#onCommittee();
+      void this.#audit.committeeInstalled({
+        committeeId: c.committeeId,
+        version: c.version,
+        members: c.members.map((m) => ({ nodeId: m.nodeId, partyId: m.partyId })),
+      });
       this.#log.info('committee_installed', {
         committeeId: c.committeeId,
         version: c.version,
@@ -310,6 +433,13 @@ export class SignerNode {
         throw error;
       }
       this.#replay.finish(job.nonce, job.sessionId, 'completed', this.#now());
+      await this.#audit.keyGenerated({
+        keyId: record.keyId,
+        scheme: record.scheme,
+        threshold: record.threshold,
+        parties: record.parties,
+        publicKey,
+      });
       this.metrics.keygens.inc({ outcome: 'completed' });
       this.#log.info('keygen_completed', {
         vaultId: job.vaultId,
@@ -339,8 +469,34 @@ export class SignerNode {
     }
   }
 
-  /** Runs a sign job (POST /v1/sign): the verification pipeline, then the threshold protocol. */
+  /**
+   * Runs a sign job (POST /v1/sign): the verification pipeline, then the threshold protocol.
+   * Every outcome lands in the node's own audit log: refusals (with code and reason), the
+   * acceptance (durably, before the protocol starts) and the signature produced.
+   */
   async sign(input: unknown): Promise<SignResponse> {
+    try {
+      return await this.#sign(input);
+    } catch (error) {
+      const job = input as { sessionId?: unknown; request?: { body?: { requestId?: unknown } } } | null;
+      const requestId = job?.request?.body?.requestId;
+      const sessionId = job?.sessionId;
+      const code =
+        error instanceof JobRefusedError || error instanceof NodeError ? error.code : 'PROTOCOL_ABORTED';
+      if (code !== 'SHUTTING_DOWN') {
+        await this.#audit.signJobRefused({
+          requestId:
+            typeof requestId === 'string' && /^[\x21-\x7e]{1,256}$/.test(requestId) ? requestId : 'unknown',
+          sessionId: typeof sessionId === 'string' && /^0x[0-9a-f]{64}$/.test(sessionId) ? sessionId : '',
+          code,
+          reason: reasonOf(error),
+        });
+      }
+      throw error;
+    }
+  }
+
+  async #sign(input: unknown): Promise<SignResponse> {
     const started = performance.now();
     const requestIdOf = (x: unknown) =>
       (x as { request?: { body?: { requestId?: unknown } } })?.request?.body?.requestId ?? null;
@@ -379,7 +535,7 @@ export class SignerNode {
         clockSkewSeconds: this.config.clockSkewSeconds,
       },
     };
-    const outcome = runPipeline(this.#pipeline, ctx);
+    const outcome = await runPipeline(this.#pipeline, ctx);
     const audit = { vaultId: body.vaultId, initiator: job.request.initiator, sessionId: job.sessionId };
     if (!outcome.ok) {
       // Peers of a genuine request this node refuses learn it at their next send, not at a timeout.
@@ -390,17 +546,48 @@ export class SignerNode {
     const vault = ctx.vault!;
     const payload = ctx.payload!;
     if (ctx.supersedes) {
+      if (this.#starting.has(ctx.supersedes)) this.#starting.set(ctx.supersedes, job.sessionId);
       this.#runner.abort(
         ctx.supersedes,
         'SESSION_BUSY',
         `superseded by session ${job.sessionId} for the same request`,
       );
     }
+    const verdict = policyVerdictOf(ctx);
+    let accepted: string | null = null;
+    this.#starting.set(job.sessionId, null);
+    try {
+      // Recorded durably before the protocol starts: nothing is signed unrecorded.
+      accepted = await this.#audit.signJobAccepted({
+        requestId: body.requestId,
+        sessionId: job.sessionId,
+        decision: verdict
+          ? {
+              outcome: decisionCore(verdict.decision),
+              policyVersion: this.#governance?.history.byHash(verdict.decision.policyHash)?.version ?? 0,
+              policyHash: verdict.decision.policyHash,
+            }
+          : undefined,
+      });
+    } catch (error) {
+      this.#log.error('audit_append_failed', { kind: 'signjob.accepted', reason: reasonOf(error) });
+    }
+    const supersededBy = this.#starting.get(job.sessionId);
+    this.#starting.delete(job.sessionId);
+    if (supersededBy || accepted === null)
+      this.#replay.finish(body.nonce, job.sessionId, 'aborted', this.#now());
+    if (supersededBy) {
+      // A retry of the same request took over while this job was being recorded.
+      throw new NodeError('SESSION_BUSY', `superseded by session ${supersededBy} for the same request`);
+    }
+    if (accepted === null)
+      return refuse('AUDIT_UNAVAILABLE', 'this node cannot record the job in its audit log', 'audit', audit);
     this.#log.info('sign_job_accepted', {
       requestId: body.requestId,
       digest: ctx.digest,
       payload: bytesToHex(payload),
       signers: job.signers,
+      ...(verdict ? { decision: verdict.decision.outcome, rule: verdict.decision.ruleId } : {}),
       ...audit,
     });
     try {
@@ -425,6 +612,25 @@ export class SignerNode {
         throw new NodeError('PROTOCOL_ABORTED', 'the protocol produced a signature that does not verify');
       }
       this.#replay.finish(body.nonce, job.sessionId, 'completed', this.#now());
+      if (verdict && this.#governance) {
+        try {
+          this.#governance.recordSigned(verdict);
+        } catch (error) {
+          this.#log.error('velocity_record_failed', { requestId: body.requestId, reason: reasonOf(error) });
+        }
+      }
+      await this.#audit.signatureProduced({
+        requestId: body.requestId,
+        sessionId: job.sessionId,
+        keyId: vault.keyId,
+        scheme: vault.scheme,
+        signature: bytesToHex(
+          signature.recovery === undefined
+            ? signature.bytes
+            : Uint8Array.of(...signature.bytes.subarray(0, 64), signature.recovery),
+        ),
+        accepted,
+      });
       const seconds = (performance.now() - started) / 1000;
       this.metrics.signJobs.inc({ outcome: 'signed' });
       this.metrics.signDuration.observe({ scheme: vault.scheme }, seconds);
@@ -473,14 +679,68 @@ export class SignerNode {
   }
 
   /** Stops accepting jobs, aborts running sessions, closes the transport and the database. */
-  async close(): Promise<void> {
+  async close(reason = 'shutdown'): Promise<void> {
     if (this.#closing) return;
     this.#closing = true;
     this.#runner.close();
     await this.#transport.close();
     // Let the jobs whose sessions were just aborted record their outcome before the database closes.
     await new Promise((resolve) => setImmediate(resolve));
+    // Appends are serial: this one lands after every outcome recorded above.
+    await this.#audit.nodeStopped(reason);
+    await Promise.allSettled(this.#chainViews.map((v) => v.close()));
+    await this.#audit.close();
+    this.#governance?.close();
     this.#db.close();
+  }
+
+  /** The node's accepted policy head (GET /v1/policy); null when it has no policy. */
+  policyStatus(): ReturnType<GovernanceStore['status']> | null {
+    return this.#governance?.status() ?? null;
+  }
+
+  /**
+   * Verifies and installs an admin-quorum-signed governance change (POST /v1/policy/changes):
+   * policy versions, address book, users, groups, admin quorum. Persisted and audited before it
+   * takes effect; it applies to requests submitted at or after its activation. Throws
+   * JobRefusedError (POLICY_NOT_CONFIGURED, POLICY_BASE_MISMATCH, POLICY_INSUFFICIENT_SIGNATURES…).
+   */
+  async applyPolicyChange(input: unknown): Promise<{ version: number; hash: string; activatedAt: number }> {
+    if (this.#closing)
+      throw new JobRefusedError('SHUTTING_DOWN', 'the node is shutting down', 'policy-change');
+    if (!this.#governance) {
+      this.#log.warn('policy_change_refused', { code: 'POLICY_NOT_CONFIGURED' });
+      throw new JobRefusedError(
+        'POLICY_NOT_CONFIGURED',
+        'this node has no policy genesis; changes cannot be applied',
+        'policy-change',
+      );
+    }
+    let accepted: AcceptedChange;
+    try {
+      accepted = this.#governance.applyChange(input, this.#nowMs());
+    } catch (error) {
+      const code = error instanceof JobRefusedError ? error.code : 'POLICY_CHANGE_FAILED';
+      this.#log.warn('policy_change_refused', { code, message: reasonOf(error) });
+      if (error instanceof JobRefusedError) throw error;
+      throw new JobRefusedError(code, reasonOf(error), 'policy-change');
+    }
+    await this.#audit.policyChanged(accepted).catch((error: unknown) => {
+      this.#log.error('audit_append_failed', { kind: 'policy.changed', reason: reasonOf(error) });
+    });
+    this.#log.info('policy_changed', {
+      version: accepted.state.version,
+      hash: accepted.hash,
+      previousHash: accepted.previousHash,
+      activatedAt: accepted.state.activatedAt,
+      approvedBy: accepted.approvedBy,
+    });
+    return { version: accepted.state.version, hash: accepted.hash, activatedAt: accepted.state.activatedAt };
+  }
+
+  /** The node's own audit log and witness (keys, cosigning, checkpoints). */
+  get audit(): NodeAudit {
+    return this.#audit;
   }
 }
 

@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { copyFileSync, existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { registerTestPhrase, registerTestSecret } from '@cairn/testkit';
 import { after, before, describe, it } from 'node:test';
 import { secp256k1 } from '@noble/curves/secp256k1.js';
 import { evmSigningPayload } from '@cairn/chains';
@@ -296,6 +297,9 @@ describe('signer node processes (3 nodes, WebSocket carrier)', () => {
       secrets.push(unlocked.wrappingKey);
       unlocked.db.close();
     }
+    // The run-wide scan (npm test) searches every captured log of every package for these too.
+    for (const secret of secrets) registerTestSecret(secret);
+    registerTestPhrase(PROCESS_PASSPHRASE);
     const text = readFileSync(cluster.logFile, 'utf8');
     assert.ok(text.split('\n').length > 50, 'the scan saw the whole run');
     const findings = scanLogsForSecrets({

@@ -124,6 +124,13 @@ export class SqliteLogStore implements LogStore {
   async append(entries: readonly StoredEntry[], nodes: readonly NewNode[]): Promise<void> {
     this.#db.exec('BEGIN IMMEDIATE');
     try {
+      // Contiguity inside the transaction: a log never has gaps, even with two writers.
+      const size = Number(
+        this.#db.prepare('SELECT COALESCE(MAX(idx) + 1, 0) AS n FROM entries').get()?.n ?? 0,
+      );
+      entries.forEach((e, i) => {
+        if (e.index !== size + i) throw new Error(`entry index ${e.index} is not the next index ${size + i}`);
+      });
       for (const e of entries) this.#insertEntry.run(e.index, e.timeMs, e.kind, e.body, e.leaf);
       for (const n of nodes) if (n.level > 0) this.#insertNode.run(n.level, n.index, n.hash);
       this.#db.exec('COMMIT');
@@ -169,7 +176,10 @@ export class SqliteLogStore implements LogStore {
    * Entry times never decrease along the log (AuditLog enforces it), so a time range is an index
    * range found by binary search on the primary key: no time index to maintain on every append.
    */
-  async indexRangeForTime(fromMs: number | null, toMs: number | null): Promise<{ start: number; end: number }> {
+  async indexRangeForTime(
+    fromMs: number | null,
+    toMs: number | null,
+  ): Promise<{ start: number; end: number }> {
     const size = await this.size();
     const stmt = this.#db.prepare('SELECT time_ms FROM entries WHERE idx = ?');
     const timeAt = (i: number) => Number(stmt.get(i)?.time_ms);

@@ -22,7 +22,10 @@ import type { SigningOrchestrator } from '../signing/orchestrator.ts';
 import type { RequestRecord, RequestStore } from '../store/request-store.ts';
 import type { VaultRecord, VaultStore } from '../store/vault-store.ts';
 import { createVault } from '../vaults/create-vault.ts';
+import type { RequestAuditor } from '../audit/request-auditor.ts';
+import type { PreSignGate } from '../policy/pre-sign-gate.ts';
 import { openApiDocument, type RouteDoc } from './openapi.ts';
+import { registerWiringRoutes, WIRING_ROUTES, wiringView } from './wiring-routes.ts';
 import {
   errorSchema,
   healthSchema,
@@ -47,12 +50,22 @@ export interface AppContext {
   orchestrator: SigningOrchestrator;
   metrics: CoordinatorMetrics;
   logger: Logger;
+  /** Intent analysis and policy decisions (null or absent: not configured). */
+  gate?: PreSignGate | null;
+  auditor?: RequestAuditor | null;
+  /** The nodes' witness verifier keys, for GET /v1/audit/keys. */
+  witnessKeys?: () => Promise<string[]>;
 }
 
 const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
 
-export function requestView(r: RequestRecord, requests: RequestStore): z.infer<typeof requestViewSchema> {
+export function requestView(
+  r: RequestRecord,
+  requests: RequestStore,
+  gate: PreSignGate | null = null,
+): z.infer<typeof requestViewSchema> {
   return {
+    ...wiringView(gate, r.requestId),
     requestId: r.requestId,
     vaultId: r.vaultId,
     kind: r.kind,
@@ -230,7 +243,9 @@ function parse<T>(schema: z.ZodType<T>, input: unknown): T {
 
 export function createApp(ctx: AppContext): Hono {
   const app = new Hono();
-  const openapi = openApiDocument(ROUTES, '0.1.0');
+  const openapi = openApiDocument([...ROUTES, ...WIRING_ROUTES], '0.1.0');
+  const gate = ctx.gate ?? null;
+  const view = (r: RequestRecord) => requestView(r, ctx.requests, gate);
 
   app.onError((error, c) => {
     if (error instanceof CoordinatorError) {
@@ -387,9 +402,9 @@ export function createApp(ctx: AppContext): Hono {
           initiator: outcome.record.initiator,
         });
         void ctx.orchestrator.process(outcome.record.requestId);
-        return c.json(requestView(outcome.record, ctx.requests), 202);
+        return c.json(view(outcome.record), 202);
       case 'duplicate':
-        return c.json(requestView(outcome.record, ctx.requests), 200);
+        return c.json(view(outcome.record), 200);
       case 'idempotency-conflict': {
         const e = new CoordinatorError(
           'IDEMPOTENCY_CONFLICT',
@@ -418,7 +433,7 @@ export function createApp(ctx: AppContext): Hono {
   });
   app.get('/v1/requests', (c) => {
     const vault = c.req.query('vault');
-    return c.json(ctx.requests.list({ vaultId: vault }).map((r) => requestView(r, ctx.requests)));
+    return c.json(ctx.requests.list({ vaultId: vault }).map(view));
   });
   app.get('/v1/requests/:requestId', async (c) => {
     const id = c.req.param('requestId');
@@ -428,8 +443,24 @@ export function createApp(ctx: AppContext): Hono {
     if (query.after !== undefined) {
       await ctx.requests.waitForChange(id, query.after, query.waitMs ?? 20_000, c.req.raw.signal);
     }
-    return c.json(requestView(ctx.requests.get(id)!, ctx.requests));
+    return c.json(view(ctx.requests.get(id)!));
   });
+  registerWiringRoutes(
+    app,
+    {
+      gate,
+      auditor: ctx.auditor ?? null,
+      requests: ctx.requests,
+      nodes: ctx.config.nodes,
+      process: (id) => void ctx.orchestrator.process(id),
+      ...(ctx.witnessKeys ? { witnessKeys: ctx.witnessKeys } : {}),
+    },
+    (id) => view(ctx.requests.get(id)!),
+    (event, fields) => {
+      ctx.metrics.refusals.inc({ code: String(fields.code) });
+      ctx.logger.log('warn', event, fields);
+    },
+  );
   return app;
 }
 

@@ -3,6 +3,7 @@
 import { adminSignaturesSchema, keygenJobBodySchema, signedRequestSchema } from '@cairn/node';
 import { z } from 'zod';
 import { REQUEST_STATES } from '../requests/states.ts';
+import { intentViewSchema, policyViewSchema } from './wiring-schemas.ts';
 
 export const errorSchema = z.object({
   error: z.object({ code: z.string(), message: z.string() }),
@@ -95,6 +96,10 @@ export const requestViewSchema = z.object({
   receivedAt: z.string(),
   signedAt: z.string().nullable(),
   events: z.array(requestEventSchema),
+  /** What the request really does (intent report summary and findings); null when not analysed. */
+  intent: intentViewSchema,
+  /** The policy decision, what approvals must bind, the quorum and the approvals so far. */
+  policy: policyViewSchema,
 });
 
 export const vaultViewSchema = z.object({

@@ -140,6 +140,13 @@ export class AuditTrail {
     return last;
   }
 
+  /** True the first time `key` is marked in this log's store (e.g. a policy version already logged). */
+  async markOnce(key: string): Promise<boolean> {
+    if ((await this.store.getMeta(`mark:${key}`)) !== null) return false;
+    await this.store.setMeta(`mark:${key}`, '1');
+    return true;
+  }
+
   /** Resolves once every entry recorded so far is appended. */
   async flush(): Promise<void> {
     await this.#tail;

@@ -20,6 +20,19 @@ export interface HttpWitnessParameters {
   timeoutMs?: number;
 }
 
+/** The witness key name a signer node uses (packages/node/src/node-audit.ts). */
+export function witnessNameOfNode(nodeId: string): string {
+  return `cairn/witness/${nodeId}`;
+}
+
+/** A node's witness verifier key, from its GET /v1/audit/keys. */
+export async function fetchWitnessKey(url: string, timeoutMs = 5000): Promise<string> {
+  const r = await fetch(new URL('/v1/audit/keys', url), { signal: AbortSignal.timeout(timeoutMs) });
+  const body = (await r.json()) as { witness?: { verifierKey?: unknown } };
+  if (!r.ok || typeof body.witness?.verifierKey !== 'string') throw new Error(`no witness key at ${url}`);
+  return body.witness.verifierKey;
+}
+
 /** Default route of a node's witness endpoint. */
 export const WITNESS_PATH = '/v1/audit/cosign';
 

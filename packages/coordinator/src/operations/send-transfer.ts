@@ -70,8 +70,11 @@ export async function sendTransferOperation(ctx: OperatorContext, o: SendOptions
   return ctx.api
     .waitForRequest(body.requestId, {
       onUpdate: (r) => {
-        for (const e of r.events.slice(printed))
+        for (const e of r.events.slice(printed)) {
           o.onProgress?.(`  ${e.state}${e.detail ? `  ${e.detail}` : ''}`);
+          if (e.state === 'pending_approval')
+            o.onProgress?.(`  waiting for approvals: cairn approve ${body.requestId} --key APPROVER_KEY_FILE`);
+        }
         printed = r.events.length;
       },
     })

@@ -132,7 +132,10 @@ export function checkedBinding(ctx: ApprovalContext): NonNullable<ApprovalContex
     rd = requestDigest(parsePolicyRequest(p.request));
     id = intentDigest(parseIntentFacts(p.intentFacts));
   } catch (error) {
-    throw new OperatorError('FAILED', `the coordinator sent unreadable request facts: ${(error as Error).message}`);
+    throw new OperatorError(
+      'FAILED',
+      `the coordinator sent unreadable request facts: ${(error as Error).message}`,
+    );
   }
   const b = p.binding;
   if (b.requestId !== ctx.requestId || b.requestDigest !== rd || b.intentDigest !== id) {

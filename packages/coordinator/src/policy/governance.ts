@@ -15,7 +15,10 @@ export interface NodeForwardResult {
 }
 
 /** Sends a signed change to one node. */
-export type ForwardChange = (node: { nodeId: string; url: string }, signed: unknown) => Promise<NodeForwardResult>;
+export type ForwardChange = (
+  node: { nodeId: string; url: string },
+  signed: unknown,
+) => Promise<NodeForwardResult>;
 
 /** Route of a node's governance endpoint. */
 export const NODE_POLICY_CHANGE_PATH = '/v1/policy/changes';

@@ -16,6 +16,7 @@ import {
 } from '@cairn/chains';
 import type { SignJob, SignResponse } from '@cairn/node';
 import type { Logger } from '../log.ts';
+import type { PreSignGate } from '../policy/pre-sign-gate.ts';
 import type { CoordinatorMetrics } from '../metrics.ts';
 import type { RequestRecord, RequestStore } from '../store/request-store.ts';
 import type { VaultRecord, VaultStore } from '../store/vault-store.ts';
@@ -35,6 +36,11 @@ export interface OrchestratorParameters {
   maxAttempts?: number;
   /** Receipt polling interval (default 100 ms). */
   receiptPollMs?: number;
+  /**
+   * Intent analysis and policy decision before signing (docs/coordinator-wiring.md); null: requests
+   * go from `received` straight to `signing` and the nodes decide alone.
+   */
+  gate?: PreSignGate | null;
 }
 
 type Outcome = { kind: 'signed'; response: SignResponse; signers: number[] } | { kind: 'ended' };
@@ -43,9 +49,11 @@ export class SigningOrchestrator {
   private readonly p: Required<OrchestratorParameters>;
   private readonly running = new Map<string, Promise<void>>();
   private readonly shutdown = new AbortController();
+  /** Approval deadlines being watched (request id → timer). */
+  private readonly deadlines = new Map<string, NodeJS.Timeout>();
 
   constructor(params: OrchestratorParameters) {
-    this.p = { signTimeoutMs: 20_000, maxAttempts: 4, receiptPollMs: 100, ...params };
+    this.p = { signTimeoutMs: 20_000, maxAttempts: 4, receiptPollMs: 100, gate: null, ...params };
   }
 
   /** Starts (or joins) processing of a request; resolves when it is terminal or the orchestrator stops. */
@@ -75,6 +83,8 @@ export class SigningOrchestrator {
   /** Stops background work; persisted state is left for the next start to resume. */
   async stop(): Promise<void> {
     this.shutdown.abort();
+    for (const t of this.deadlines.values()) clearTimeout(t);
+    this.deadlines.clear();
     await Promise.allSettled([...this.running.values()]);
   }
 
@@ -85,7 +95,13 @@ export class SigningOrchestrator {
   private async run(requestId: string): Promise<void> {
     let r = this.p.requests.get(requestId);
     if (!r) return;
-    if (r.state === 'received' || r.state === 'signing') {
+    const gate = this.p.gate;
+    if (gate && ['received', 'simulated', 'pending_approval'].includes(r.state)) {
+      const next = await this.gateRequest(r, gate);
+      if (!next || this.stopped) return;
+      r = next;
+    }
+    if (r.state === 'received' || r.state === 'approved' || r.state === 'signing') {
       const vault = this.p.vaults.find(r.vaultId);
       if (!vault) {
         this.end(r, 'failed', 'UNKNOWN_VAULT', `vault ${r.vaultId} no longer exists`);
@@ -95,12 +111,106 @@ export class SigningOrchestrator {
       if (outcome.kind === 'ended' || this.stopped) return;
       r = await this.recordSignature(r, vault, outcome.response, outcome.signers);
       if (!r) return;
+      // The velocity ledger counts what was signed, as every node's does.
+      gate?.policy?.recordSigned(r.requestId);
     }
     if (r.state === 'signed' && r.kind === 'evm.transaction') {
       r = await this.broadcast(r);
       if (!r) return;
     }
     if (r.state === 'broadcast') await this.confirm(r);
+  }
+
+  /**
+   * received → simulated (intent analysed) → decided: rejected (blocked), pending_approval (waits
+   * for the approval API or its deadline), or approved. Returns the request when it may be signed.
+   */
+  private async gateRequest(r: RequestRecord, gate: PreSignGate): Promise<RequestRecord | null> {
+    const vault = this.p.vaults.find(r.vaultId);
+    if (!vault) {
+      this.end(r, 'failed', 'UNKNOWN_VAULT', `vault ${r.vaultId} no longer exists`);
+      return null;
+    }
+    const subject = { requestId: r.requestId, signedRequest: r.signedRequest };
+    if (r.state === 'received') {
+      const intent = await gate.analyze(subject, vault, Date.now());
+      if (this.stopped) return null;
+      const detail = intent
+        ? `${intent.simulated ? 'simulated' : `not simulated (${intent.errorCode ?? intent.status})`}: risk ${intent.facts.riskLevel}${intent.facts.findingIds.length ? `, findings ${intent.facts.findingIds.join(', ')}` : ''}`
+        : 'no intent analysis configured';
+      r = this.p.requests.transition(r.requestId, 'simulated', {}, detail);
+      this.p.logger.log('info', 'request.simulated', {
+        requestId: r.requestId,
+        simulated: intent?.simulated ?? false,
+        riskLevel: intent?.facts.riskLevel ?? null,
+        findings: intent?.facts.findingIds ?? [],
+      });
+    }
+    if (r.state === 'simulated') {
+      const routed = gate.decide(subject, vault, Date.now());
+      const rule = routed.decision?.decision.ruleId ?? 'no rule';
+      if (routed.route === 'block') {
+        this.end(r, 'rejected', routed.code, routed.message);
+        return null;
+      }
+      if (routed.route === 'sign') {
+        return this.p.requests.transition(
+          r.requestId,
+          'approved',
+          {},
+          routed.decision ? `allowed by ${rule}` : 'no policy configured',
+        );
+      }
+      const groups = routed.decision.decision.approvals?.groups.map((g) => `${g.group} ${g.threshold}`) ?? [];
+      r = this.p.requests.transition(
+        r.requestId,
+        'pending_approval',
+        {},
+        `${rule} requires approvals (${routed.decision.decision.approvals?.mode ?? 'all'}: ${groups.join(', ')})`,
+      );
+      this.p.logger.log('info', 'request.pending_approval', { requestId: r.requestId, rule });
+    }
+    if (r.state === 'pending_approval') {
+      const routed = gate.approvalRoute(r.requestId, Date.now());
+      if (!routed) {
+        this.end(r, 'failed', 'NO_DECISION', 'the request waits for approvals but has no recorded decision');
+        return null;
+      }
+      switch (routed.route) {
+        case 'approved':
+          return this.p.requests.transition(r.requestId, 'approved', {}, routed.quorum.explanation);
+        case 'rejected':
+          this.end(r, 'rejected', 'APPROVAL_REJECTED', routed.quorum.explanation);
+          return null;
+        case 'expired':
+          this.end(r, 'failed', 'APPROVALS_EXPIRED', routed.quorum.explanation);
+          return null;
+        case 'pending':
+          this.watchDeadline(r, gate);
+          return null;
+      }
+    }
+    return r;
+  }
+
+  /** Ends a request waiting for approvals when its approval window (or its own expiry) passes. */
+  private watchDeadline(r: RequestRecord, gate: PreSignGate): void {
+    if (this.deadlines.has(r.requestId)) return;
+    const approvalsBy = gate.approvalDeadline(r.requestId) ?? Number.POSITIVE_INFINITY;
+    const deadline = Math.min(approvalsBy, r.signedRequest.body.expiresAt * 1000);
+    const delay = Math.max(0, Math.min(deadline - Date.now() + 1, 2 ** 31 - 1));
+    const timer = setTimeout(() => {
+      this.deadlines.delete(r.requestId);
+      const current = this.p.requests.get(r.requestId);
+      if (current?.state !== 'pending_approval' || this.stopped) return;
+      if (Date.now() >= r.signedRequest.body.expiresAt * 1000 && Date.now() < approvalsBy) {
+        this.end(current, 'failed', 'EXPIRED', 'the request expired while waiting for approvals');
+        return;
+      }
+      void this.process(r.requestId);
+    }, delay);
+    timer.unref();
+    this.deadlines.set(r.requestId, timer);
   }
 
   /** Moves a request to a terminal state with an audit-worthy log line. */
@@ -165,7 +275,13 @@ export class SigningOrchestrator {
         signers,
         sessionId,
       });
-      const job: SignJob = { sessionId, signers, request: r.signedRequest, ...payloadOf(r) };
+      const job: SignJob = {
+        sessionId,
+        signers,
+        request: r.signedRequest,
+        ...payloadOf(r),
+        ...(this.p.gate?.claims(r.requestId) ?? {}),
+      } as SignJob;
       const cancel = new AbortController();
       const stopListener = () => cancel.abort();
       this.shutdown.signal.addEventListener('abort', stopListener);

@@ -91,10 +91,15 @@ export type InsertOutcome =
   | { outcome: 'replayed' }
   | { outcome: 'request-id-taken' };
 
+/** Called after a state change is committed: `from` is null for the insert (state `received`). */
+export type TransitionListener = (record: RequestRecord, from: RequestState | null, to: RequestState) => void;
+
 export class RequestStore {
   readonly db: DatabaseSync;
   /** Called after every committed state change (long-polling clients wait on it). */
   private readonly watchers = new Map<string, Set<() => void>>();
+  /** Observers of every committed state change (the audit trail). */
+  private readonly listeners: TransitionListener[] = [];
 
   constructor(db: DatabaseSync) {
     this.db = db;
@@ -160,7 +165,24 @@ export class RequestStore {
       if (this.db.isTransaction) this.db.exec('ROLLBACK');
       throw error;
     }
-    return { outcome: 'created', record: this.get(body.requestId)! };
+    const created = this.get(body.requestId)!;
+    this.notify(created, null, 'received');
+    return { outcome: 'created', record: created };
+  }
+
+  /** Registers an observer of every committed state change. */
+  onTransition(listener: TransitionListener): void {
+    this.listeners.push(listener);
+  }
+
+  private notify(record: RequestRecord, from: RequestState | null, to: RequestState): void {
+    for (const l of this.listeners) {
+      try {
+        l(record, from, to);
+      } catch {
+        // an observer never breaks the lifecycle
+      }
+    }
   }
 
   private addEvent(requestId: string, state: RequestState, atMs: number, detail: string | null): void {
@@ -203,6 +225,7 @@ export class RequestStore {
     detail?: string,
   ): RequestRecord {
     const now = Date.now();
+    let from: RequestState;
     this.db.exec('BEGIN IMMEDIATE');
     try {
       const row = this.db.prepare('SELECT state FROM requests WHERE request_id = ?').get(requestId) as
@@ -212,6 +235,7 @@ export class RequestStore {
       if (!canTransition(row.state, to)) {
         throw new StateTransitionError(`request ${requestId} cannot move from ${row.state} to ${to}`);
       }
+      from = row.state;
       const sets = ['state = ?', 'updated_at_ms = ?'];
       const values: (string | number | null)[] = [to, now];
       const set = (column: string, value: string | number | null) => {
@@ -235,8 +259,10 @@ export class RequestStore {
       if (this.db.isTransaction) this.db.exec('ROLLBACK');
       throw error;
     }
+    const record = this.get(requestId)!;
+    this.notify(record, from, to);
     for (const wake of this.watchers.get(requestId) ?? []) wake();
-    return this.get(requestId)!;
+    return record;
   }
 
   /**
@@ -278,7 +304,7 @@ export class RequestStore {
     return (
       this.db
         .prepare(
-          `SELECT * FROM requests WHERE state IN ('received', 'signing', 'broadcast')
+          `SELECT * FROM requests WHERE state IN ('received', 'simulated', 'pending_approval', 'approved', 'signing', 'broadcast')
              OR (state = 'signed' AND kind = 'evm.transaction') ORDER BY received_at_ms`,
         )
         .all() as Row[]
@@ -314,7 +340,7 @@ export class RequestStore {
     const row = this.db
       .prepare(
         `SELECT MAX(tx_nonce) AS n FROM requests WHERE vault_id = ? AND chain_id = ? AND tx_nonce IS NOT NULL
-           AND state IN ('received', 'signing', 'signed', 'broadcast')`,
+           AND state IN ('received', 'simulated', 'pending_approval', 'approved', 'signing', 'signed', 'broadcast')`,
       )
       .get(vaultId, chainId) as { n: number | null };
     return row.n === null ? null : Number(row.n);

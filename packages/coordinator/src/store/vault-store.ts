@@ -119,6 +119,17 @@ export class VaultStore {
     }
     values.push(vaultId);
     this.db.prepare(`UPDATE vaults SET ${sets.join(', ')} WHERE vault_id = ?`).run(...values);
+    if (u.status === 'ready') {
+      const v = this.find(vaultId);
+      if (v) for (const l of this.readyListeners) l(v);
+    }
+  }
+
+  private readonly readyListeners: ((v: VaultRecord) => void)[] = [];
+
+  /** Observes vaults whose key generation finished (the audit trail's key.generated entries). */
+  onReady(listener: (v: VaultRecord) => void): void {
+    this.readyListeners.push(listener);
   }
 
   /** By vault id or by name. */

@@ -1,6 +1,7 @@
-// Key set-up shared by DKG, refresh and reshare (DKLs23, ePrint 2023/765, §3.2 "Protocol 3.3:
-// distributed key generation" and §9 on refresh; the pairwise set-up of Functionalities 3.4
-// and 3.5). A set of *dealers* each shares a secret with a Feldman-committed polynomial of
+// Key set-up shared by DKG, refresh and reshare (DKLs23, ePrint 2023/765: the key-generation
+// functionality its signing protocol assumes, realised with F_Com and F_ZK^{R_DL} as the paper
+// suggests, plus the pairwise set-up of the zero-sharing (Functionality 3.4) and random vector
+// OLE (Functionality 3.5) functionalities; refresh as the paper's proactive re-sharing). A set of *dealers* each shares a secret with a Feldman-committed polynomial of
 // degree t−1 among the *receivers* (the new committee); receivers also set up, pairwise, the
 // zero-share seeds and the OT-extension state the signing multiplications need.
 //

@@ -14,11 +14,13 @@
 //     sk_i = λ_i·p(i) + ζ_i (Lagrange-weighted share re-randomised by a zero share,
 //     zero-shares.ts), pk_i = sk_i·G; answer j's multiplication as Alice with inputs
 //     (r_i, sk_i), giving c^u_ij, c^v_ij; send the decommitment of R_i, pk_i,
-//     Γ^u = c^u·G, Γ^v = c^v·G and ψ_ij = φ_i − χ_ij... (χ of the multiplication where j is
-//     Alice and i is Bob, so j can turn r_j·χ into r_j·φ_i).
+//     ψ_ij = φ_i − χ_ij (χ_ij: Bob's input in the multiplication where j is Alice and i is Bob,
+//     so j can turn r_j·χ into r_j·φ_i), and Γ = Γ^u + ρ·Γ^v = (c^u + ρ·c^v)·G, the paper's two
+//     check values Γ^u = c^u·G and Γ^v = c^v·G batched with ρ hashed from the rest of the message.
 //   after round 2 (steps 8–9), for each j:
 //     decommitment of R_j (abort naming j); finish the multiplication (its check names j);
-//     consistency checks χ_ij·R_j = d^u·G + Γ^u_j and χ_ij·pk_j = d^v·G + Γ^v_j — they bind
+//     consistency checks χ_ij·R_j = d^u·G + Γ^u_j and χ_ij·pk_j = d^v·G + Γ^v_j, batched as
+//     χ_ij·(R_j + ρ·pk_j) = Γ_j + (d^u + ρ·d^v)·G (sound except with probability 2^-128) — they bind
 //     j's multiplication inputs to R_j and pk_j, so a j that multiplied with another value is
 //     caught and named; then Σ pk_j = PK (the zero shares and Lagrange weights are right).
 //     u_i = r_i·(φ_i + Σ_j ψ_ji) + Σ_j (c^u + d^u), v_i = sk_i·(φ_i + Σ_j ψ_ji) + Σ_j (c^v + d^v):
@@ -199,8 +201,9 @@ class PresignRounds {
     });
     this.#sk = mod(lagrangeAtZero(this.#party, this.#s.signers) * this.#secret.share + zeta);
     this.#pk = G.multiply(this.#sk);
-    const replies = new Map<PartyId, { message: Uint8Array; psi: bigint }>();
-    const points: Point[] = [this.#pk];
+    const pkBytes = pointToBytes(this.#pk);
+    const bodies: Uint8Array[] = [];
+    const gammas: Point[] = [];
     for (const to of this.#peers) {
       const reply = blame(to, () =>
         mulSenderRespond({
@@ -213,27 +216,40 @@ class PresignRounds {
         }),
       );
       const [cu, cv] = reply.shares as [bigint, bigint];
-      if (cu === 0n || cv === 0n)
-        throw new MpcError('INVALID_PARAMETERS', 'degenerate multiplication share; retry');
       this.#alice.set(to, [cu, cv]);
-      points.push(G.multiply(cu), G.multiply(cv));
-      replies.set(to, { message: reply.message, psi: mod(this.#phi - this.#bob.get(to)!.chi) });
-    }
-    // One shared inversion for every point encoding of this round.
-    const affine = normalizeZ(Point, points).map(pointToBytes);
-    return this.#peers.map((to, i) => {
-      const { message, psi } = replies.get(to)!;
-      const payload = new Writer()
+      const psi = mod(this.#phi - this.#bob.get(to)!.chi);
+      const body = new Writer()
         .fixed(this.#RBytes, 33)
         .fixed(this.#salt, 32)
-        .fixed(affine[0]!, 33)
-        .fixed(affine[1 + 2 * i]!, 33)
-        .fixed(affine[2 + 2 * i]!, 33)
+        .fixed(pkBytes, 33)
         .fixed(scalarToBytes(psi), 32)
-        .fixed(message, message.length)
+        .fixed(reply.message, reply.message.length)
         .finish();
+      // Γ = (c^u + ρ·c^v)·G with ρ hashed from everything else we send (see finish()).
+      const gamma = mod(cu + this.#rho(this.#party, to, body) * cv);
+      if (gamma === 0n) throw new MpcError('INVALID_PARAMETERS', 'degenerate multiplication share; retry');
+      gammas.push(G.multiply(gamma));
+      bodies.push(body);
+    }
+    // One shared inversion for every Γ encoding of this round.
+    const encoded = normalizeZ(Point, gammas).map(pointToBytes);
+    return this.#peers.map((to, i) => {
+      const body = bodies[i]!;
+      const payload = new Uint8Array(body.length + 33);
+      payload.set(encoded[i]!, 0);
+      payload.set(body, 33);
       return { to, payload, round: 2 };
     });
+  }
+
+  /**
+   * ρ for the batched consistency check of Alice `alice`'s round-2 message to Bob `bob`:
+   * 128 bits of H(context, alice, bob, message without Γ). Alice's multiplication inputs (fixed
+   * by τ and γ), R and pk are all in the hash, so she cannot choose them knowing ρ.
+   */
+  #rho(alice: PartyId, bob: PartyId, body: Uint8Array): bigint {
+    const h = hashFields('cairn/dkls23/sign/gamma-batch/v1', [this.context, u16(alice), u16(bob), body]);
+    return bytesToNumberBE(h.subarray(0, 16));
   }
 
   /** After round 2: decommitments, multiplication checks, Γ checks; returns u_i, v_i, φ_i and R. */
@@ -246,11 +262,10 @@ class PresignRounds {
     for (const [from, payload] of inbox) {
       blame(from, () => {
         const r = new Reader(payload);
+        const gamma = pointFromBytes(r.fixed(33));
         const Rj = pointFromBytes(r.fixed(33));
         const salt = r.fixed(32);
         const pkj = pointFromBytes(r.fixed(33));
-        const gammaU = pointFromBytes(r.fixed(33));
-        const gammaV = pointFromBytes(r.fixed(33));
         const psi = scalarFromBytes(r.fixed(32), true);
         const mul = r.fixed(ALICE_MESSAGE_BYTES);
         r.end();
@@ -265,23 +280,17 @@ class PresignRounds {
           gadget: this.#gadget(from, from, this.#party),
           message: mul,
         }) as [bigint, bigint];
-        // Protocol 3.6 step 8, the consistency checks χ·R_j = d^u·G + Γ^u and χ·pk_j = d^v·G + Γ^v:
-        // j's multiplication inputs were r_j and sk_j. Both are checked at once with a random
-        // 128-bit combination ρ (Fiat–Shamir over j's whole message, so j cannot choose its
-        // values knowing ρ): χ·(R_j + ρ·pk_j) = (Γ^u + ρ·Γ^v) + (d^u + ρ·d^v)·G. If either check
-        // fails, the combination fails except with probability 2^-128. One constant-time
-        // multiplication by the secret χ instead of two.
-        const rho = bytesToNumberBE(
-          hashFields('cairn/dkls23/sign/gamma-batch/v1', [
-            this.context,
-            u16(from),
-            u16(this.#party),
-            payload,
-          ]).subarray(0, 16),
-        );
+        // Protocol 3.6 step 8, the consistency checks χ·R_j = d^u·G + Γ^u and χ·pk_j = d^v·G + Γ^v
+        // (j's multiplication inputs were r_j and sk_j), batched with a 128-bit ρ hashed from
+        // j's message: j sends Γ = Γ^u + ρ·Γ^v = (c^u + ρ·c^v)·G and we check
+        // χ·(R_j + ρ·pk_j) = Γ + (d^u + ρ·d^v)·G. j's inputs, R_j and pk_j are fixed before ρ is
+        // known, so a j that multiplied (r', sk') ≠ (r_j, sk_j) passes only if
+        // (r_j − r') + ρ·(sk_j − sk') = 0: probability 2^-128 per attempt (random oracle).
+        // One constant-time multiplication by the secret χ instead of two.
+        const rho = this.#rho(from, this.#party, payload.subarray(33));
         const lhs = Rj.add(pkj.multiplyUnsafe(rho)).multiply(bob.chi);
         const d = mod(du + rho * dv);
-        const rhs = gammaU.add(gammaV.multiplyUnsafe(rho)).add(d === 0n ? Point.ZERO : G.multiply(d));
+        const rhs = gamma.add(d === 0n ? Point.ZERO : G.multiply(d));
         if (!lhs.equals(rhs)) {
           throw new MpcError(
             'INVALID_PROOF',

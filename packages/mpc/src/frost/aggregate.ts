@@ -86,7 +86,7 @@ export function aggregateShares(p: AggregateSharesParameters): { signature: Uint
   let z = 0n;
   for (const s of p.shares) z = suite.Fn.add(z, s);
   if (verifyAggregate(suite, key, prepared, z)) {
-    return { signature: suite.encodeSignature(prepared.REffective, z), z };
+    return { signature: suite.encodeSignature(prepared.RElement, z), z };
   }
   prepared.entries.forEach((entry, i) => {
     if (

@@ -6,7 +6,7 @@
 // `deserializeElement` / `deserializeScalar`, which reject wrong lengths (INVALID_LENGTH),
 // non-canonical or off-curve encodings and the identity (INVALID_POINT), out-of-range scalars
 // (OUT_OF_RANGE) and zero where zero is not allowed (ZERO_SCALAR).
-import { mulAddUnsafe } from '@noble/curves/abstract/curve.js';
+import { interleavedMSMUnsafe, mulAddUnsafe } from '@noble/curves/abstract/curve.js';
 import { MpcError } from '../errors.ts';
 import type { SchemeId } from '../share.ts';
 
@@ -23,6 +23,7 @@ export interface GroupElement {
   equals(other: GroupElement): boolean;
   is0(): boolean;
   toBytes(): Uint8Array;
+  toAffine(): { x: bigint; y: bigint };
   isTorsionFree(): boolean;
   assertValidity(): void;
   precompute(windowSize?: number, isLazy?: boolean): GroupElement;
@@ -80,6 +81,21 @@ export interface Ciphersuite {
    * Identical to deserializeElement on cofactor-1 groups.
    */
   deserializeElementFast(bytes: Uint8Array): GroupElement;
+  /**
+   * Length of an element hint: the affine coordinate SerializeElement leaves out (Ed25519: x,
+   * little-endian; secp256k1: y, big-endian), sent next to a compressed element so that the
+   * receiver needs no square root to decode it.
+   */
+  readonly hintLength: number;
+  /** The hint of `p` (see hintLength). */
+  elementHint(p: GroupElement): Uint8Array;
+  /**
+   * deserializeElementFast with the missing coordinate supplied: accepts exactly the elements
+   * deserializeElementFast accepts, and only with the one hint that matches (the coordinate is
+   * checked against the encoding's sign/parity bit and the curve equation), without the square
+   * root. Anything else: INVALID_LENGTH or INVALID_POINT.
+   */
+  deserializeElementHinted(bytes: Uint8Array, hint: Uint8Array): GroupElement;
   /** Full subgroup check of an already decoded element; throws INVALID_POINT. */
   assertPrimeOrder(p: GroupElement): void;
   /** RFC 9591 §3.1 SerializeScalar. */
@@ -100,18 +116,29 @@ export interface Ciphersuite {
   /** Hash to scalar for DKG proofs of knowledge (contextString || "dkg"). */
   HDKG(m: Uint8Array): bigint;
 
-  /** RFC 9591 §4.6 compute_challenge (BIP-340: the tagged challenge over x-only encodings). */
-  challenge(R: GroupElement, PK: GroupElement, message: Uint8Array): bigint;
+  /**
+   * RFC 9591 §4.6 compute_challenge over SerializeElement(R) and SerializeElement(PK) (BIP-340:
+   * the tagged challenge over their x-only parts). Takes encodings so that each point is
+   * converted to affine coordinates once per signing.
+   */
+  challenge(R: Uint8Array, PK: Uint8Array, message: Uint8Array): bigint;
   /** Encodes the group public key for KeyShare.publicKey and Signature.publicKey. */
   encodePublicKey(p: GroupElement): Uint8Array;
   /** Decodes a group public key (validated like an element). */
   decodePublicKey(bytes: Uint8Array): GroupElement;
-  /** Encodes a final signature (R, z). */
-  encodeSignature(R: GroupElement, z: bigint): Uint8Array;
+  /** Encodes a final signature from SerializeElement(R) and z (BIP-340: x(R) ‖ z). */
+  encodeSignature(R: Uint8Array, z: bigint): Uint8Array;
   /** Independent verification with the standard verifier of the signature format. */
   verify(publicKey: Uint8Array, message: Uint8Array, signature: Uint8Array): boolean;
   /** Multi-scalar multiplication over public points and scalars (variable time). */
   msm(points: GroupElement[], scalars: bigint[]): GroupElement;
+  /**
+   * How a signer computes its own group-commitment term D_i + ρ_i·E_i (§4.5): true adds
+   * (E_i, ρ_i) to the peers' MSM (public point, public scalar; cheaper where the MSM shares one
+   * doubling chain, Ed25519), false uses (d_i + ρ_i·e_i)·G on the constant-time base table
+   * (cheaper where per-point GLV multiplication is used, secp256k1). Same point either way.
+   */
+  readonly ownTermInMsm: boolean;
 }
 
 /** Shared helpers for suite definitions. */
@@ -156,9 +183,23 @@ export function concat(...parts: Uint8Array[]): Uint8Array {
   return out;
 }
 
-/** Strauss–Shamir MSM from noble (public inputs); identity for an empty list. */
-export function nobleMsm(Point: GroupConstructor, points: GroupElement[], scalars: bigint[]): GroupElement {
+/**
+ * Strauss–Shamir MSM from noble (public inputs); identity for an empty list. `window` 4 is
+ * noble's mulAddUnsafe; 5 (interleavedMSMUnsafe, odd-multiple tables of 8 points) does ~15%
+ * fewer additions for the 1–20 fresh points of a signing or DKG round (measured ~6% faster
+ * on Ed25519 for two points).
+ */
+export function nobleMsm(
+  Point: GroupConstructor,
+  points: GroupElement[],
+  scalars: bigint[],
+  window: 4 | 5 = 4,
+): GroupElement {
   if (points.length === 0) return Point.ZERO;
-  // biome-ignore lint/suspicious/noExplicitAny: noble's generic constructor type
-  return mulAddUnsafe(Point as any, points as any, scalars) as unknown as GroupElement;
+  // noble's generic point types, bridged to this file's structural GroupElement.
+  type NoblePoints = Parameters<typeof mulAddUnsafe>[1];
+  const P = Point as unknown as Parameters<typeof mulAddUnsafe>[0];
+  const pts = points as unknown as NoblePoints;
+  if (window === 5) return interleavedMSMUnsafe(P, pts, 5)(scalars) as unknown as GroupElement;
+  return mulAddUnsafe(P, pts, scalars) as unknown as GroupElement;
 }

@@ -5,8 +5,10 @@
 //                        knowledge of f_i(0) (R_i, μ_i) with c_i = H_dkg(context, C_i, R_i)
 //   round 2 (direct):    f_i(j) to each party j, with a hash of every round-1 broadcast this
 //                        party received (an echo: a dealer that equivocated is caught)
-//   finish:              s_j = Σ_i f_i(j), checked against Σ_i Σ_k j^k·C_i,k; group key
+//   then:                s_j = Σ_i f_i(j), checked against Σ_i Σ_k j^k·C_i,k; group key
 //                        PK = Σ_i C_i,0; every party's verifying share from the summed commitments
+//   round 3 (broadcast): confirmation digest of the new generation (./confirmation.ts); a party
+//                        finishes only when every other party confirmed the same digest
 import { sha256 } from '@noble/hashes/sha2.js';
 import { randomBytes } from '@noble/hashes/utils.js';
 import { encodeFields, equalBytes, Reader, Writer } from '../encoding.ts';
@@ -16,6 +18,7 @@ import { type Outgoing, RoundProtocol } from '../protocol.ts';
 import type { DkgParameters, RandomBytes } from '../scheme.ts';
 import type { KeyShare } from '../share.ts';
 import { type Ciphersuite, concat, type GroupElement } from './ciphersuite.ts';
+import { checkConfirmations, confirmationDigest, confirmationPayload } from './confirmation.ts';
 import { buildKeyShare } from './key-package.ts';
 import { evaluateCommitment, evaluatePolynomial, randomScalar, sumCommitments } from './polynomial.ts';
 
@@ -70,6 +73,7 @@ export class FrostDkgProtocol extends RoundProtocol<KeyShare> {
   #coefficients: bigint[] = [];
   #round1 = new Map<PartyId, Round1Package>();
   #transcript: Uint8Array | null = null;
+  #pending: { share: KeyShare; digest: Uint8Array } | null = null;
 
   constructor(suite: Ciphersuite, params: DkgParameters) {
     assertPartyId(params.party);
@@ -112,7 +116,13 @@ export class FrostDkgProtocol extends RoundProtocol<KeyShare> {
   }
 
   protected onRound(round: number, inbox: ReadonlyMap<PartyId, Uint8Array>): Outgoing[] {
-    return round === 1 ? this.#onRound1(inbox) : this.#onRound2(inbox);
+    if (round === 1) return this.#onRound1(inbox);
+    if (round === 2) return this.#onRound2(inbox);
+    const { share, digest } = this.#pending!;
+    checkConfirmations(inbox, digest);
+    this.#pending = null;
+    this.finish(share);
+    return [];
   }
 
   #onRound1(inbox: ReadonlyMap<PartyId, Uint8Array>): Outgoing[] {
@@ -208,19 +218,20 @@ export class FrostDkgProtocol extends RoundProtocol<KeyShare> {
       verifyingShares.set(p, y);
     }
     this.#round1.clear();
-    this.finish(
-      buildKeyShare({
-        suite,
-        version: 0,
-        party: this.party,
-        parties: this.#parties,
-        threshold: this.#threshold,
-        PK,
-        verifyingShares,
-        secret,
-      }),
-    );
-    return [];
+    const share = buildKeyShare({
+      suite,
+      version: 0,
+      party: this.party,
+      parties: this.#parties,
+      threshold: this.#threshold,
+      PK,
+      verifyingShares,
+      secret,
+    });
+    const digest = confirmationDigest(this.sessionId, this.protocol, share);
+    this.#pending = { share, digest };
+    this.expect(3, this.#parties, 'broadcast');
+    return [{ to: null, payload: confirmationPayload(digest), round: 3 }];
   }
 
   /**

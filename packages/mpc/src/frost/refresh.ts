@@ -4,6 +4,7 @@
 // share changes, and the version goes up, so old and new shares can never sign together.
 //   round 1 (broadcast): context hash (key, version, committee, verifying shares), C_1..C_t-1
 //   round 2 (direct):    echo of round 1, g_i(j)
+//   round 3 (broadcast): confirmation digest of the new generation (./confirmation.ts)
 import { sha256 } from '@noble/hashes/sha2.js';
 import { randomBytes } from '@noble/hashes/utils.js';
 import { encodeFields, equalBytes, Reader, Writer } from '../encoding.ts';
@@ -13,6 +14,7 @@ import { type Outgoing, RoundProtocol } from '../protocol.ts';
 import type { RandomBytes, RefreshParameters } from '../scheme.ts';
 import type { KeyShare } from '../share.ts';
 import { type Ciphersuite, concat, type GroupElement } from './ciphersuite.ts';
+import { checkConfirmations, confirmationDigest, confirmationPayload } from './confirmation.ts';
 import { buildKeyShare, type FrostKeyState, loadKeyState } from './key-package.ts';
 import { evaluateCommitment, evaluatePolynomial, randomScalar, sumCommitments } from './polynomial.ts';
 
@@ -25,6 +27,7 @@ export class FrostRefreshProtocol extends RoundProtocol<KeyShare> {
   #coefficients: bigint[] = [];
   #round1 = new Map<PartyId, { commitments: GroupElement[]; payload: Uint8Array }>();
   #transcript: Uint8Array | null = null;
+  #pending: { share: KeyShare; digest: Uint8Array } | null = null;
 
   constructor(suite: Ciphersuite, params: RefreshParameters) {
     const state = loadKeyState(suite, params.share);
@@ -70,7 +73,13 @@ export class FrostRefreshProtocol extends RoundProtocol<KeyShare> {
   }
 
   protected onRound(round: number, inbox: ReadonlyMap<PartyId, Uint8Array>): Outgoing[] {
-    return round === 1 ? this.#onRound1(inbox) : this.#onRound2(inbox);
+    if (round === 1) return this.#onRound1(inbox);
+    if (round === 2) return this.#onRound2(inbox);
+    const { share, digest } = this.#pending!;
+    checkConfirmations(inbox, digest);
+    this.#pending = null;
+    this.finish(share);
+    return [];
   }
 
   #onRound1(inbox: ReadonlyMap<PartyId, Uint8Array>): Outgoing[] {
@@ -174,18 +183,19 @@ export class FrostRefreshProtocol extends RoundProtocol<KeyShare> {
       verifyingShares.set(p, y);
     }
     this.#round1.clear();
-    this.finish(
-      buildKeyShare({
-        suite,
-        version: share.version + 1,
-        party: this.party,
-        parties: share.parties,
-        threshold: share.threshold,
-        PK: this.#state.PK,
-        verifyingShares,
-        secret,
-      }),
-    );
-    return [];
+    const next = buildKeyShare({
+      suite,
+      version: share.version + 1,
+      party: this.party,
+      parties: share.parties,
+      threshold: share.threshold,
+      PK: this.#state.PK,
+      verifyingShares,
+      secret,
+    });
+    const digest = confirmationDigest(this.sessionId, this.protocol, next);
+    this.#pending = { share: next, digest };
+    this.expect(3, share.parties, 'broadcast');
+    return [{ to: null, payload: confirmationPayload(digest), round: 3 }];
   }
 }

@@ -5,7 +5,12 @@
 // known group key (an old party also checks each against λ_i·PK_i to name a cheating dealer).
 //   round 1 (broadcast, dealers): context hash, D_i,0..D_i,t'-1
 //   round 2 (direct, everyone → each new party): echo of round 1 [, g_i(j) from a dealer]
-// Leaving parties end with null; new shares get version + 1, so generations never mix.
+//   round 3 (broadcast, new parties → everyone): confirmation digest of the new generation
+//                        (./confirmation.ts); leaving parties compute the expected digest from
+//                        the round-1 commitments
+// Every participant finishes only once every new party has confirmed the same digest. Leaving
+// parties end with null (then, and only then, their old share may be deleted); new shares get
+// version + 1, so generations never mix.
 import { sha256 } from '@noble/hashes/sha2.js';
 import { randomBytes } from '@noble/hashes/utils.js';
 import { encodeFields, equalBytes, Reader, Writer } from '../encoding.ts';
@@ -15,7 +20,14 @@ import { type Outgoing, RoundProtocol } from '../protocol.ts';
 import type { RandomBytes, ReshareParameters } from '../scheme.ts';
 import type { KeyShare } from '../share.ts';
 import { type Ciphersuite, concat, type GroupElement } from './ciphersuite.ts';
-import { buildKeyShare, type FrostKeyState, groupKeyPoint, loadKeyState } from './key-package.ts';
+import { checkConfirmations, confirmationDigest, confirmationPayload } from './confirmation.ts';
+import {
+  buildKeyShare,
+  encodePublicState,
+  type FrostKeyState,
+  groupKeyPoint,
+  loadKeyState,
+} from './key-package.ts';
 import { evaluateCommitment, evaluatePolynomial, randomScalar, sumCommitments } from './polynomial.ts';
 import { deriveInterpolatingValue } from './round2.ts';
 
@@ -33,6 +45,7 @@ export class FrostReshareProtocol extends RoundProtocol<KeyShare | null> {
   #coefficients: bigint[] = [];
   #round1 = new Map<PartyId, { commitments: GroupElement[]; payload: Uint8Array }>();
   #transcript: Uint8Array | null = null;
+  #pending: { share: KeyShare | null; digest: Uint8Array } | null = null;
 
   constructor(suite: Ciphersuite, params: ReshareParameters) {
     assertPartyId(params.party);
@@ -118,7 +131,24 @@ export class FrostReshareProtocol extends RoundProtocol<KeyShare | null> {
   }
 
   protected onRound(round: number, inbox: ReadonlyMap<PartyId, Uint8Array>): Outgoing[] {
-    return round === 1 ? this.#onRound1(inbox) : this.#onRound2(inbox);
+    if (round === 1) return this.#onRound1(inbox);
+    if (round === 2) return this.#onRound2(inbox);
+    const { share, digest } = this.#pending!;
+    checkConfirmations(inbox, digest);
+    this.#pending = null;
+    this.finish(share);
+    return [];
+  }
+
+  /** The new verifying shares from the summed commitments (every one must be non-identity). */
+  #newVerifyingShares(C: readonly GroupElement[]): Map<PartyId, GroupElement> {
+    const verifyingShares = new Map<PartyId, GroupElement>();
+    for (const p of this.#newParties) {
+      const y = evaluateCommitment(this.#suite, C, p);
+      if (y.is0()) this.abort('INVALID_POINT', null, `verifying share of party ${p} is the identity`);
+      verifyingShares.set(p, y);
+    }
+    return verifyingShares;
   }
 
   #onRound1(inbox: ReadonlyMap<PartyId, Uint8Array>): Outgoing[] {
@@ -184,10 +214,21 @@ export class FrostReshareProtocol extends RoundProtocol<KeyShare | null> {
         'direct',
       );
     } else {
-      // Leaving the committee: nothing more to receive; the old share is now obsolete.
+      // Leaving the committee: wait for every new party to confirm the generation the round-1
+      // commitments define; only then is the old share obsolete.
       this.#coefficients = [];
+      const vectors = this.#oldParties.map((p) => this.#round1.get(p)!.commitments);
+      const C = sumCommitments(suite, vectors, this.#newThreshold);
       this.#round1.clear();
-      this.finish(null);
+      const digest = confirmationDigest(this.sessionId, this.protocol, {
+        publicKey: suite.encodePublicKey(this.#PK),
+        version: this.#version + 1,
+        parties: this.#newParties,
+        threshold: this.#newThreshold,
+        publicState: encodePublicState(suite, this.#newParties, this.#newVerifyingShares(C)),
+      });
+      this.#pending = { share: null, digest };
+      this.expect(3, this.#newParties, 'broadcast');
     }
     return out;
   }
@@ -235,25 +276,21 @@ export class FrostReshareProtocol extends RoundProtocol<KeyShare | null> {
         this.abort('INVALID_POINT', null, 'reshare commitments are not in the prime-order subgroup');
       }
     }
-    const verifyingShares = new Map<PartyId, GroupElement>();
-    for (const p of this.#newParties) {
-      const y = evaluateCommitment(suite, C, p);
-      if (y.is0()) this.abort('INVALID_POINT', null, `verifying share of party ${p} is the identity`);
-      verifyingShares.set(p, y);
-    }
+    const verifyingShares = this.#newVerifyingShares(C);
     this.#round1.clear();
-    this.finish(
-      buildKeyShare({
-        suite,
-        version: this.#version + 1,
-        party: this.party,
-        parties: this.#newParties,
-        threshold: this.#newThreshold,
-        PK: this.#PK,
-        verifyingShares,
-        secret,
-      }),
-    );
-    return [];
+    const share = buildKeyShare({
+      suite,
+      version: this.#version + 1,
+      party: this.party,
+      parties: this.#newParties,
+      threshold: this.#newThreshold,
+      PK: this.#PK,
+      verifyingShares,
+      secret,
+    });
+    const digest = confirmationDigest(this.sessionId, this.protocol, share);
+    this.#pending = { share, digest };
+    this.expect(3, this.#newParties, 'broadcast');
+    return [{ to: null, payload: confirmationPayload(digest), round: 3 }];
   }
 }

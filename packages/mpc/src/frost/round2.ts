@@ -37,6 +37,8 @@ export interface PreparedSigning {
   readonly bindingFactors: readonly bigint[];
   /** The group commitment R as computed (§4.5). */
   readonly R: GroupElement;
+  /** SerializeElement(R), computed once (challenge input and signature encoding). */
+  readonly RElement: Uint8Array;
   /** R as used in the verification equation (BIP-340: negated when R has odd Y). */
   readonly REffective: GroupElement;
   /** True when the nonces' contribution is negated (BIP-340, odd-Y R). */
@@ -83,10 +85,11 @@ export function computeBindingFactors(
 }
 
 /**
- * RFC 9591 §4.5 compute_group_commitment: Σ D_i + Σ ρ_i·E_i, the second sum as one MSM.
- * A signer that knows its own nonces passes them as `own`: its term D_i + ρ_i·E_i is then
- * (d_i + ρ_i·e_i)·G, one constant-time multiplication with the precomputed base-point table
- * instead of a variable-base multiplication (same point, less work).
+ * RFC 9591 §4.5 compute_group_commitment: Σ D_i + Σ ρ_i·E_i, the second sum as one
+ * variable-time MSM (every point and scalar in it is public). A signer that knows its own
+ * nonces passes them as `own`: on suites where it is cheaper (`ownTermInMsm` false) its term is
+ * then (d_i + ρ_i·e_i)·G, one constant-time multiplication on the precomputed base-point table
+ * (the scalar is secret); otherwise (E_i, ρ_i) simply joins the MSM. Same point either way.
  */
 export function computeGroupCommitment(
   suite: Ciphersuite,
@@ -99,7 +102,7 @@ export function computeGroupCommitment(
   const points: GroupElement[] = [];
   const scalars: bigint[] = [];
   entries.forEach((e, i) => {
-    if (own && e.identifier === own.identifier) {
+    if (own && !suite.ownTermInMsm && e.identifier === own.identifier) {
       const k = Fn.add(own.nonces.hiding, Fn.mul(own.nonces.binding, factors[i]!));
       if (k !== 0n) sum = sum.add(suite.Point.BASE.multiply(k));
       return;
@@ -142,17 +145,20 @@ export function prepareSigning(
 ): PreparedSigning {
   const { factors, commitmentListHash } = computeBindingFactors(suite, key.PKElement, entries, message);
   const R = computeGroupCommitment(suite, entries, factors, own);
+  // The one affine conversion of R: challenge input, parity and signature encoding.
+  const RElement = suite.serializeElement(R);
   // BIP-340 signs with the even-Y version of R: negate the nonces' contribution when R is odd.
-  const nonceNegated = suite.xOnly && R.toBytes()[0] === 3;
+  const nonceNegated = suite.xOnly && RElement[0] === 3;
   const REffective = nonceNegated ? R.negate() : R;
   return {
     entries,
     identifiers: entries.map((e) => BigInt(e.identifier)),
     bindingFactors: factors,
     R,
+    RElement,
     REffective,
     nonceNegated,
-    challenge: suite.challenge(R, key.PK, message),
+    challenge: suite.challenge(RElement, key.PKElement, message),
     commitmentListHash,
   };
 }

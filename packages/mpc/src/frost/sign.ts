@@ -1,6 +1,7 @@
 // Two-round FROST signing between peers, without a trusted coordinator (RFC 9591 §5 with every
 // signer acting as its own coordinator).
-//   round 1 (broadcast): session context hash, hiding and binding nonce commitments (§5.1)
+//   round 1 (broadcast): session context hash, hiding and binding nonce commitments (§5.1),
+//                        and their hints (the other affine coordinate: no square root to decode)
 //   round 2 (broadcast): hash of the commitment list used, signature share (§5.2)
 //   then every signer aggregates (§5.3) and verifies the signature; only if it fails are the
 //   shares verified one by one (§5.4) to name the signer whose share is invalid.
@@ -27,7 +28,7 @@ import {
   type SigningKey,
   sortCommitments,
 } from './round2.ts';
-import { taprootSigningKey } from './taproot-tweak.ts';
+import { cachedTaprootSigningKey } from './taproot-tweak.ts';
 
 const u16 = (n: number) => new Writer().u16(n).finish();
 
@@ -80,7 +81,7 @@ export class FrostSignProtocol extends RoundProtocol<Signature> {
     this.#key =
       root === undefined
         ? { PK: state.PK, PKElement: state.PKElement, keyTweak: 0n, keyNegated: false }
-        : taprootSigningKey(suite, state.PK, root);
+        : cachedTaprootSigningKey(suite, state.PK, root);
     this.#context = sha256(
       encodeFields('cairn/frost/sign-context/v1', [
         this.sessionId,
@@ -112,6 +113,8 @@ export class FrostSignProtocol extends RoundProtocol<Signature> {
       .fixed(this.#context, 32)
       .fixed(c.commitment.hiding, suite.elementLength)
       .fixed(c.commitment.binding, suite.elementLength)
+      .fixed(suite.elementHint(c.points.hiding), suite.hintLength)
+      .fixed(suite.elementHint(c.points.binding), suite.hintLength)
       .finish();
     return [{ to: null, payload }];
   }
@@ -130,6 +133,8 @@ export class FrostSignProtocol extends RoundProtocol<Signature> {
           const context = r.fixed(32);
           const hiding = r.fixed(suite.elementLength);
           const binding = r.fixed(suite.elementLength);
+          const hidingHint = r.fixed(suite.hintLength);
+          const bindingHint = r.fixed(suite.hintLength);
           r.end();
           if (!equalBytes(context, this.#context)) {
             // Another key generation, signer set, message or session: not attributable.
@@ -140,8 +145,8 @@ export class FrostSignProtocol extends RoundProtocol<Signature> {
             });
           }
           // Subgroup membership (Ed25519) is implied by the exact final check; see aggregate.ts.
-          const D = suite.deserializeElementFast(hiding);
-          const E = suite.deserializeElementFast(binding);
+          const D = suite.deserializeElementHinted(hiding, hidingHint);
+          const E = suite.deserializeElementHinted(binding, bindingHint);
           return { identifier: from, hiding, binding, D, E };
         }),
       );

@@ -2,6 +2,7 @@
 // Q = P + t·G. The signers add t to their effective secret (Σ λ_i·(s_i + t) = s + t) and, when Q
 // has odd Y, negate it, so the signature verifies under the x-only key bytes(Q).
 import { schnorr } from '@noble/curves/secp256k1.js';
+import { bytesToHex } from '@noble/hashes/utils.js';
 import { MpcError } from '../errors.ts';
 import { bytesToInt, type Ciphersuite, type GroupElement } from './ciphersuite.ts';
 import type { SigningKey } from './round2.ts';
@@ -16,6 +17,36 @@ export function taprootTweak(suite: Ciphersuite, P: GroupElement, merkleRoot: Ui
   const t = bytesToInt(h, false);
   if (t >= suite.Fn.ORDER) throw new MpcError('OUT_OF_RANGE', 'TapTweak hash is not below the group order');
   return t;
+}
+
+// Tweaked signing keys per internal key P (P objects are cached per group key, see
+// key-package.ts) and Merkle root: a wallet signs many times for the same output key, so Q is
+// computed once and, from its second use on, gets a precomputed table like the group key (the
+// final verification multiplies c·Q).
+const tweaked = new WeakMap<GroupElement, Map<string, { key: SigningKey; uses: number }>>();
+const MAX_TWEAKS_PER_KEY = 16;
+
+/** taprootSigningKey, cached per (P, merkleRoot). */
+export function cachedTaprootSigningKey(
+  suite: Ciphersuite,
+  P: GroupElement,
+  merkleRoot: Uint8Array | null,
+): SigningKey {
+  const id = merkleRoot === null ? 'none' : merkleRoot instanceof Uint8Array ? bytesToHex(merkleRoot) : '';
+  let perKey = tweaked.get(P);
+  const hit = id === '' ? undefined : perKey?.get(id);
+  if (hit) {
+    if (++hit.uses === 2) hit.key.PK.precompute(8, true);
+    return hit.key;
+  }
+  const key = taprootSigningKey(suite, P, merkleRoot);
+  if (!perKey) {
+    perKey = new Map();
+    tweaked.set(P, perKey);
+  }
+  perKey.set(id, { key, uses: 1 });
+  if (perKey.size > MAX_TWEAKS_PER_KEY) perKey.delete(perKey.keys().next().value!);
+  return key;
 }
 
 /** The signing key for the output key Q = P + t·G (P has even Y, as Cairn stores it). */

@@ -132,6 +132,36 @@ describe('DKLs23', () => {
       assert.ok(dkls23.verify({ publicKey, message: msg, signature: sig.bytes }));
   });
 
+  it('a received scalar ≥ n or a point off the curve aborts, naming the sender', () => {
+    const n = secp256k1.Point.Fn.ORDER;
+    const at = (offset: number, bytes: Uint8Array) => (p: Uint8Array) => {
+      p.set(bytes, offset);
+      return p;
+    };
+    const cases: [string, (p: Uint8Array) => Uint8Array][] = [
+      // Round-2 layout: Γ (33) | R_j (33) | salt (32) | pk_j (33) | ψ (32) | …
+      ['INVALID_SCALAR', at(131, Buffer.from(n.toString(16), 'hex'))],
+      ['INVALID_POINT', at(33, Uint8Array.of(2, ...new Uint8Array(31), 5))],
+    ];
+    for (const [code, edit] of cases) {
+      const router = new InMemoryRouter({ faults: [faults.tamper({ round: 2, from: 3, to: 1 }, edit)] });
+      assert.throws(
+        () => runSign(dkls23, [s1, s3], hash32(), router),
+        (e: unknown) =>
+          e instanceof ProtocolAbortError && e.code === code && e.culprit === 3 && e.detectedBy === 1,
+      );
+    }
+  });
+
+  it('t = n: a 2-of-2 key signs', () => {
+    const pair = runDkg(dkls23, 2, [4, 9]);
+    const msg = hash32();
+    const { outputs } = runSign(dkls23, [pair.get(4)!, pair.get(9)!], msg);
+    assert.ok(
+      dkls23.verify({ publicKey: pair.get(4)!.publicKey, message: msg, signature: outputs.get(9)!.bytes }),
+    );
+  });
+
   it('presignature: online round signs; a presignature is single use; mismatched use is refused', () => {
     const pre = presign([s1, s3]);
     const p1 = pre.get(1)!;

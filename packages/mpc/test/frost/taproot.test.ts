@@ -93,6 +93,20 @@ describe('frost-taproot: BIP-340 keys and BIP-341 key-path tweak', () => {
     }
   });
 
+  it('repeated signing for one output key (cached tweaked key with its precomputed table) verifies', () => {
+    const shares = dkg(2, [1, 2, 3]);
+    const P = shares.get(1)!.publicKey;
+    for (const root of [null, new Uint8Array(32).fill(7)]) {
+      const Q = tweakPubkey(P, root);
+      for (let i = 0; i < 4; i++) {
+        const msg = new Uint8Array(randomBytes(32));
+        const sig = sign([shares.get(i % 2 === 0 ? 1 : 3)!, shares.get(2)!], msg, root);
+        assert.deepEqual(sig.publicKey, Q);
+        assert.ok(schnorr.verify(sig.bytes, msg, Q));
+      }
+    }
+  });
+
   it('a 3-of-5 key with a tweak, signers in any order', () => {
     const shares = dkg(3, [1, 2, 3, 4, 5]);
     const root = new Uint8Array(randomBytes(32));

@@ -55,7 +55,8 @@ export interface SignJobContext {
 
 export interface PipelineStep {
   readonly name: string;
-  run(ctx: SignJobContext): StepResult;
+  /** Most steps are synchronous; a step that must wait (re-simulating the intent) returns a promise. */
+  run(ctx: SignJobContext): StepResult | Promise<StepResult>;
 }
 
 export const OK: StepResult = { ok: true };
@@ -66,12 +67,21 @@ export function refuse(code: RefusalCode, message: string): StepResult {
 
 export type PipelineOutcome = { ok: true } | { ok: false; step: string; refusal: Refusal };
 
-/** Runs the steps in order; the first refusal wins. A step that throws is a refusal, never a pass. */
-export function runPipeline(steps: readonly PipelineStep[], ctx: SignJobContext): PipelineOutcome {
+/**
+ * Runs the steps in order; the first refusal wins. A step that throws (or rejects) is a refusal,
+ * never a pass.
+ */
+export async function runPipeline(
+  steps: readonly PipelineStep[],
+  ctx: SignJobContext,
+): Promise<PipelineOutcome> {
   for (const step of steps) {
     let result: StepResult;
     try {
-      result = step.run(ctx);
+      const r = step.run(ctx);
+      // Synchronous steps stay synchronous: no yield between them (the replay reservation and the
+      // start of the protocol happen in one turn unless a step really has to wait).
+      result = r instanceof Promise ? await r : r;
     } catch (error) {
       const message = error instanceof Error ? error.message.split('\n')[0]! : String(error);
       return {

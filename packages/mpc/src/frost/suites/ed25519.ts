@@ -22,7 +22,9 @@ const enc = (s: string) => new TextEncoder().encode(s);
 ed25519.Point.BASE.precompute(8, true);
 const Point = ed25519.Point as unknown as GroupConstructor & {
   fromBytes(bytes: Uint8Array, zip215?: boolean): GroupElement;
+  fromAffine(p: { x: bigint; y: bigint }): GroupElement;
 };
+const Fp = ed25519.Point.Fp;
 const Fn = ed25519.Point.Fn as unknown as ScalarField;
 const prefix = {
   rho: enc(`${CONTEXT}rho`),
@@ -44,6 +46,32 @@ function decode(bytes: Uint8Array): GroupElement {
     throw new MpcError('INVALID_POINT', 'not a canonical Ed25519 point encoding', { cause: error });
   }
   if (p.is0()) throw new MpcError('INVALID_POINT', 'identity element');
+  return p;
+}
+
+/**
+ * RFC 8032 §5.1.3 decoding with x supplied instead of recovered: y < p (canonical), x < p,
+ * x's parity equal to the sign bit (so x = 0 with the bit set is refused, as in strict
+ * decoding), (x, y) on the curve, not the identity. On the curve, x and −x are the only
+ * candidates for a given y and the parity picks one: the same point fromBytes would return.
+ */
+function decodeHinted(bytes: Uint8Array, hint: Uint8Array): GroupElement {
+  checkLength(bytes, 32, 'Ed25519 element');
+  checkLength(hint, 32, 'Ed25519 element hint');
+  const yBytes = bytes.slice();
+  yBytes[31]! &= 0x7f;
+  const y = bytesToInt(yBytes, true);
+  const x = bytesToInt(hint, true);
+  if (y >= Fp.ORDER || x >= Fp.ORDER) throw new MpcError('INVALID_POINT', 'non-canonical Ed25519 coordinate');
+  if (((bytes[31]! & 0x80) !== 0) !== ((x & 1n) === 1n))
+    throw new MpcError('INVALID_POINT', 'element hint does not match the encoding');
+  let p: GroupElement;
+  try {
+    p = Point.fromAffine({ x, y });
+    p.assertValidity(); // curve equation; refuses the identity
+  } catch (error) {
+    throw new MpcError('INVALID_POINT', 'element hint does not give a point on Ed25519', { cause: error });
+  }
   return p;
 }
 
@@ -71,6 +99,9 @@ export const ed25519Suite: Ciphersuite = {
     return p;
   },
   deserializeElementFast: decode,
+  hintLength: 32,
+  elementHint: (p) => Fp.toBytes(p.toAffine().x),
+  deserializeElementHinted: decodeHinted,
   assertPrimeOrder,
   serializeScalar: (s) => Fn.toBytes(s),
   deserializeScalar: (bytes, options) => decodeScalar(Fn, bytes, options),
@@ -81,16 +112,14 @@ export const ed25519Suite: Ciphersuite = {
   H4: (m) => sha512(concat(prefix.msg, m)),
   H5: (m) => sha512(concat(prefix.com, m)),
   HDKG: (m) => hashToScalar(prefix.dkg, m),
-  challenge(R, PK, message) {
-    return hashToScalar(R.toBytes(), PK.toBytes(), message);
-  },
+  challenge: (R, PK, message) => hashToScalar(R, PK, message),
   encodePublicKey: (p) => p.toBytes(),
   decodePublicKey(bytes) {
     const p = decode(bytes);
     assertPrimeOrder(p);
     return p;
   },
-  encodeSignature: (R, z) => concat(R.toBytes(), Fn.toBytes(z)),
+  encodeSignature: (R, z) => concat(R, Fn.toBytes(z)),
   verify(publicKey, message, signature) {
     try {
       return ed25519.verify(signature, message, publicKey, { zip215: false });
@@ -98,5 +127,6 @@ export const ed25519Suite: Ciphersuite = {
       return false;
     }
   },
-  msm: (points, scalars) => nobleMsm(Point, points, scalars),
+  msm: (points, scalars) => nobleMsm(Point, points, scalars, 5),
+  ownTermInMsm: true,
 };

@@ -39,6 +39,28 @@ export function decodeCompressed(bytes: Uint8Array): GroupElement {
   return p;
 }
 
+/**
+ * Compressed SEC1 element with its y coordinate supplied: the uncompressed point 04 ‖ x ‖ y is
+ * decoded by noble (x, y < p, on the curve), and y's parity must match the 02/03 prefix: the
+ * same point decodeCompressed returns, without its square root.
+ */
+export function decodeHinted(bytes: Uint8Array, hint: Uint8Array): GroupElement {
+  checkLength(bytes, 33, 'secp256k1 element');
+  checkLength(hint, 32, 'secp256k1 element hint');
+  if (bytes[0] !== 2 && bytes[0] !== 3) throw new MpcError('INVALID_POINT', 'not a compressed point');
+  if ((hint[31]! & 1) !== bytes[0] - 2)
+    throw new MpcError('INVALID_POINT', 'element hint does not match the encoding');
+  let p: GroupElement;
+  try {
+    p = secpPoint.fromBytes(concat(Uint8Array.of(4), bytes.subarray(1), hint));
+    p.assertValidity();
+  } catch (error) {
+    throw new MpcError('INVALID_POINT', 'element hint does not give a secp256k1 point', { cause: error });
+  }
+  if (p.is0()) throw new MpcError('INVALID_POINT', 'identity element');
+  return p;
+}
+
 /** The parts shared by the RFC suite and the Taproot (BIP-340) suite. */
 export function secp256k1Base(contextString: string) {
   const dst = (tag: string) => ({ DST: enc(`${contextString}${tag}`) });
@@ -57,6 +79,9 @@ export function secp256k1Base(contextString: string) {
     },
     deserializeElement: decodeCompressed,
     deserializeElementFast: decodeCompressed,
+    hintLength: 32,
+    elementHint: (p: GroupElement) => secp256k1.Point.Fp.toBytes(p.toAffine().y),
+    deserializeElementHinted: decodeHinted,
     // Cofactor 1: every point on the curve is in the prime-order group.
     assertPrimeOrder: (_p: GroupElement) => {},
     serializeScalar: (s: bigint) => secpFn.toBytes(s),
@@ -69,10 +94,11 @@ export function secp256k1Base(contextString: string) {
     H4: (m: Uint8Array) => sha256(concat(msgPrefix, m)),
     H5: (m: Uint8Array) => sha256(concat(comPrefix, m)),
     HDKG: (m: Uint8Array) => secp256k1_hasher.hashToScalar(m, DST.dkg),
+    ownTermInMsm: false,
     // Few points: noble's per-point multiplyUnsafe uses the secp256k1 GLV endomorphism (half
     // the doublings), which beats a shared-doubling Strauss walk up to about three points.
     msm: (points: GroupElement[], scalars: bigint[]) => {
-      if (points.length > 3) return nobleMsm(secpPoint, points, scalars);
+      if (points.length > 3) return nobleMsm(secpPoint, points, scalars, 5);
       let acc = secpPoint.ZERO;
       for (let i = 0; i < points.length; i++) acc = acc.add(points[i]!.multiplyUnsafe(scalars[i]!));
       return acc;
@@ -88,13 +114,11 @@ export const secp256k1Suite: Ciphersuite = {
   publicKeyLength: 33,
   signatureLength: 65,
   xOnly: false,
-  challenge(R, PK, message) {
-    return base.H2(concat(R.toBytes(), PK.toBytes(), message));
-  },
+  challenge: (R, PK, message) => base.H2(concat(R, PK, message)),
   encodePublicKey: (p) => p.toBytes(),
   decodePublicKey: decodeCompressed,
   // RFC 9591 Appendix A: SerializeElement(R) || SerializeScalar(z).
-  encodeSignature: (R, z) => concat(R.toBytes(), secpFn.toBytes(z)),
+  encodeSignature: (R, z) => concat(R, secpFn.toBytes(z)),
   verify(publicKey, message, signature) {
     try {
       if (signature.length !== 65) return false;

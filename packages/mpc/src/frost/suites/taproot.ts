@@ -33,8 +33,11 @@ export function liftX(bytes: Uint8Array): GroupElement {
   }
 }
 
-export function challengeBip340(R: GroupElement, PK: GroupElement, message: Uint8Array): bigint {
-  const h = schnorr.utils.taggedHash('BIP0340/challenge', xOnly(R), xOnly(PK), message);
+/** BIP-340 challenge from SerializeElement(R) and SerializeElement(PK) (33-byte compressed). */
+export function challengeBip340(R: Uint8Array, PK: Uint8Array, message: Uint8Array): bigint {
+  checkLength(R, 33, 'compressed R');
+  checkLength(PK, 33, 'compressed key');
+  const h = schnorr.utils.taggedHash('BIP0340/challenge', R.subarray(1), PK.subarray(1), message);
   let n = 0n;
   for (const b of h) n = (n << 8n) | BigInt(b);
   return secpFn.create(n);
@@ -49,7 +52,8 @@ export const taprootSuite: Ciphersuite = {
   challenge: challengeBip340,
   encodePublicKey: xOnly,
   decodePublicKey: liftX,
-  encodeSignature: (R, z) => concat(xOnly(R), secpFn.toBytes(z)),
+  // x(R) ‖ z: the x coordinate is the same for R and its even-Y negation.
+  encodeSignature: (R, z) => concat(R.subarray(1), secpFn.toBytes(z)),
   verify(publicKey, message, signature) {
     try {
       checkLength(publicKey, 32, 'x-only public key');

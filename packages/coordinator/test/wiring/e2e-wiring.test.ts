@@ -1,0 +1,201 @@
+// Acceptance, end to end with real processes: anvil, three signer-node processes configured with
+// the admin-signed policy genesis and as witnesses of the coordinator's audit log, the
+// coordinator process with intent, policy and audit, and the `cairn` CLI. Every node re-checks
+// the intent, the decision and the approvals itself before it joins a signature.
+import assert from 'node:assert/strict';
+import { randomBytes, randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { parseNote } from '@cairn/audit';
+import type { EvmTransaction } from '@cairn/chains';
+import {
+  type ApiError,
+  approveOperation,
+  CoordinatorClient,
+  DevCluster,
+  loadOrCreateLogKey,
+  type RequestView,
+  readKeyFile,
+  type VaultView,
+} from '@cairn/coordinator';
+import { type SignedRequest, signSignRequest } from '@cairn/node';
+import { encodeFunctionData, erc20Abi, maxUint256 } from 'viem';
+import { cairn, logLines } from '../e2e-harness.ts';
+import { approval, secretKeyOf, signedGenesis, testState } from './fixtures.ts';
+import { deployScenario } from './scenario.ts';
+
+const ORIGIN = 'cairn.local/audit/coordinator';
+const bob = '0x3C44CdDdB6a900fa2b585dd299e03d12FA4293BC';
+const userKey = (id: string) => ({ userId: id, keyId: `${id}-key`, secretKey: secretKeyOf(id) });
+const settled = (r: RequestView) => r.terminal || r.state === 'pending_approval';
+
+describe('end to end: intent, policy, approvals and audit across real processes', () => {
+  let dir: string;
+  let cluster: DevCluster;
+  let api: CoordinatorClient;
+  let vault: VaultView;
+  let initiatorKey: Uint8Array;
+  let world: { token: `0x${string}`; drainer: `0x${string}` };
+
+  before(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'cairn-e2e-wiring-'));
+    const logKey = loadOrCreateLogKey(ORIGIN, join(dir, 'keys', 'audit-log.key'));
+    const genesis = signedGenesis(testState());
+    const genesisFile = join(dir, 'policy-genesis.json');
+    writeFileSync(genesisFile, JSON.stringify(genesis));
+    cluster = await DevCluster.start({
+      dir,
+      coordinatorPort: 0,
+      nodeConfig: {
+        sessionTimeoutMs: 30_000,
+        policy: { genesisFile },
+        audit: { witnessOf: [{ origin: ORIGIN, key: logKey.verifierKey }] },
+      },
+      coordinatorConfig: {
+        signTimeoutMs: 45_000,
+        healthIntervalMs: 500,
+        receiptPollMs: 25,
+        policy: { genesis },
+        audit: { origin: ORIGIN, keyFile: join(dir, 'keys', 'audit-log.key'), checkpointIntervalMs: 60_000 },
+      },
+    });
+    process.once('exit', () => cluster.killAllSync());
+    api = new CoordinatorClient(cluster.coordinatorUrl);
+    initiatorKey = readKeyFile(join(dir, 'keys', 'initiator.key'));
+    const created = await cairn(dir, ['vault', 'create', '--name', 'treasury', '--threshold', '2']);
+    assert.equal(created.code, 0, created.stdout + created.stderr);
+    vault = await api.vault('treasury');
+    const funded = await cairn(dir, ['vault', 'fund', '--vault', 'treasury', '--amount', '20']);
+    assert.equal(funded.code, 0, funded.stdout + funded.stderr);
+    world = await deployScenario(cluster.anvil.rpcUrl);
+  });
+  after(async () => {
+    await cluster?.stop();
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  async function submit(tx: { to: string; amount?: string; data?: string }) {
+    const prepared = tx.data
+      ? await api.prepareCall(vault.vaultId, { to: tx.to, data: tx.data })
+      : await api.prepareTransfer(vault.vaultId, { to: tx.to, amount: tx.amount ?? '0.001' });
+    const now = Math.floor(Date.now() / 1000);
+    const request = signSignRequest(
+      {
+        requestId: randomUUID(),
+        vaultId: vault.vaultId,
+        idempotencyKey: randomUUID(),
+        kind: 'evm.transaction',
+        chainId: prepared.chainId,
+        derivationPath: [],
+        transaction: prepared.transaction as EvmTransaction,
+        nonce: `0x${randomBytes(16).toString('hex')}`,
+        createdAt: now,
+        expiresAt: now + 600,
+      },
+      initiatorKey,
+    );
+    const { status } = await api.submit(request);
+    assert.equal(status, 202);
+    signed.set(request.body.requestId, request);
+    return request.body.requestId;
+  }
+  const signed = new Map<string, SignedRequest>();
+
+  const accepted = (requestId: string) =>
+    cluster.nodes.filter((n) =>
+      logLines(dir, n.nodeId).some((l) => l.event === 'sign_job_accepted' && l.requestId === requestId),
+    ).length;
+
+  it('a small transfer is simulated, allowed, re-checked by the nodes, signed and mined', async () => {
+    const id = await submit({ to: bob, amount: '0.001' });
+    const r = await api.waitForRequest(id);
+    assert.equal(r.state, 'confirmed', JSON.stringify(r.error));
+    assert.equal(r.intent?.simulated, true);
+    assert.equal(r.policy?.decision.ruleId, 'small-native');
+    assert.equal(accepted(id), 2);
+  });
+
+  it('require_approvals: waits, proceeds after the quorum; a replayed approval is refused; a rejection ends a request', async () => {
+    const a = await submit({ to: bob, amount: '2' });
+    const b = await submit({ to: bob, amount: '3' });
+    const ra = await api.waitForRequest(a, { until: settled });
+    assert.equal(ra.state, 'pending_approval', JSON.stringify(ra.error));
+    await api.waitForRequest(b, { until: settled });
+    await approveOperation({ api, requestId: a, key: userKey('carol'), verdict: 'approve' });
+    await assert.rejects(
+      api.call('POST', `/v1/requests/${b}/approvals`, approval(ra.policy!.binding, 'carol')),
+      (e: ApiError) => e.code === 'APPROVAL_MISMATCH',
+    );
+    assert.equal((await api.request(a)).state, 'pending_approval');
+    await approveOperation({ api, requestId: a, key: userKey('dave'), verdict: 'approve' });
+    const done = await api.waitForRequest(a);
+    assert.equal(done.state, 'confirmed', JSON.stringify(done.error));
+    assert.equal(accepted(a), 2, 'both signer nodes verified the approvals themselves');
+
+    await approveOperation({ api, requestId: b, key: userKey('erin'), verdict: 'reject' });
+    const rb = await api.waitForRequest(b);
+    assert.equal(rb.state, 'rejected');
+    assert.equal(rb.error?.code, 'APPROVAL_REJECTED');
+    assert.equal(accepted(b), 0);
+
+    // The nodes do not take the coordinator's word for it: the same job sent straight to a node
+    // without the approvals (as a compromised coordinator would) is refused by the node itself.
+    const job = {
+      sessionId: `0x${randomBytes(32).toString('hex')}`,
+      signers: [1, 2],
+      request: signed.get(b),
+      intent: { facts: rb.policy!.intentFacts, digest: rb.intent!.digest, report: rb.intent!.report },
+      decision: rb.policy!.decision,
+      approvals: [],
+      policyHash: `0x${rb.policy!.policyHash}`,
+    };
+    const refused = await fetch(`${cluster.nodes[0]!.url}/v1/sign`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(job),
+    });
+    const body = (await refused.json()) as { error?: { code: string } };
+    assert.equal(refused.ok, false);
+    assert.equal(body.error?.code, 'APPROVAL_MISSING', JSON.stringify(body));
+  });
+
+  it('an unlimited approve to a fresh contract is blocked, with the findings on GET /v1/requests/:id', async () => {
+    const id = await submit({
+      to: world.token,
+      data: encodeFunctionData({ abi: erc20Abi, functionName: 'approve', args: [world.drainer, maxUint256] }),
+    });
+    const r = await api.waitForRequest(id);
+    assert.equal(r.state, 'rejected');
+    assert.equal(r.error?.code, 'POLICY_BLOCKED');
+    assert.ok(r.intent?.findings.some((f) => f.ruleId === 'unlimited-approval'));
+    const shown = await cairn(dir, ['request', 'show', id, '--json']);
+    assert.equal(JSON.parse(shown.stdout.trim().split('\n').at(-1)!).intent.riskLevel, 'high');
+  });
+
+  it('the audit export verifies offline with cairn audit verify; every checkpoint is cosigned by every node', async () => {
+    const text = await (await fetch(`${cluster.coordinatorUrl}/v1/audit/export`)).text();
+    const keys = (await api.call<unknown>('GET', '/v1/audit/keys')).body as { witnesses: string[] };
+    assert.equal(keys.witnesses.length, 3);
+    writeFileSync(join(dir, 'export.jsonl'), text);
+    writeFileSync(join(dir, 'keys.json'), JSON.stringify(keys));
+    const verified = await cairn(dir, [
+      'audit',
+      'verify',
+      join(dir, 'export.jsonl'),
+      '--keys',
+      join(dir, 'keys.json'),
+    ]);
+    assert.equal(verified.code, 0, verified.stdout + verified.stderr);
+    const checkpoints = text
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => JSON.parse(l))
+      .filter((l) => l.type === 'checkpoint');
+    assert.ok(checkpoints.length >= 1);
+    for (const c of checkpoints) assert.equal(parseNote(c.note).signatures.length, 4);
+    const replayed = await cairn(dir, ['audit', 'replay', join(dir, 'export.jsonl')]);
+    assert.equal(replayed.code, 0, replayed.stdout + replayed.stderr);
+  });
+});
