@@ -119,8 +119,7 @@ export default async function run(): Promise<void> {
         }),
     );
     const store = SqliteLogStore.open(join(dir, 'audit.db'));
-    const encodeWorkers = Math.min(4, availableParallelism());
-    const log = await AuditLog.open({ store, origin: ORIGIN, signer: owner, witnesses, encodeWorkers });
+    const log = await AuditLog.open({ store, origin: ORIGIN, signer: owner, witnesses });
 
     const compiled = compileSource(parsePolicySource(JSON.stringify(POLICY)));
     const base = Date.UTC(2026, 5, 1);
@@ -210,7 +209,7 @@ export default async function run(): Promise<void> {
     }
     once(
       'append (durable, batched)',
-      { entries: N, batch: BATCH, synchronous: 'FULL', journal: 'WAL', encodeWorkers },
+      { entries: N, batch: BATCH, synchronous: 'FULL', journal: 'WAL' },
       appendMs,
       N,
       {
@@ -295,7 +294,6 @@ export default async function run(): Promise<void> {
       cpu_ms: Math.round(replayCpuMs),
     });
 
-    await log.close();
     await store.close();
   } finally {
     if (process.env.CAIRN_BENCH_AUDIT_KEEP) process.stderr.write(`kept ${dir}\n`);

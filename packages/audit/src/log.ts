@@ -3,7 +3,7 @@
 // publishes checkpoints signed by the log's owner and cosigned by every witness (signer node).
 import { formatCheckpoint, isValidOrigin } from './checkpoint.ts';
 import type { Entry, EntryInput } from './entry.ts';
-import { AuditError, type AuditErrorCode } from './errors.ts';
+import { AuditError } from './errors.ts';
 import { toHex } from './hash.ts';
 import {
   consistencyProofRanges,
@@ -14,9 +14,8 @@ import {
   resolveRanges,
 } from './merkle.ts';
 import { formatNote, type NoteSigner, SIG_ED25519 } from './note.ts';
-import { type PreparedWire, prepareEntry } from './prepare-entry.ts';
+import { prepareEntry } from './prepare-entry.ts';
 import type { LogStore, StoredCheckpoint, StoredEntry } from './store/store.ts';
-import { WorkerPool } from './worker-pool.ts';
 import { type WitnessClient, WitnessRefusedError } from './witness.ts';
 
 export interface AuditLogParameters {
@@ -29,31 +28,6 @@ export interface AuditLogParameters {
   witnesses?: readonly WitnessClient[];
   /** Milliseconds since the epoch (default Date.now). */
   now?: () => number;
-  /**
-   * Worker threads that validate, encode and hash batches of PARALLEL_BATCH or more entries
-   * (default 0: all on this thread). Appends stay atomic and in order either way.
-   */
-  encodeWorkers?: number;
-}
-
-/** Batches at least this large are prepared in worker threads when `encodeWorkers` > 0. */
-export const PARALLEL_BATCH = 256;
-
-type Prepared = { body: string; leaf: Uint8Array; entry: Entry | null };
-
-/** The result of one append; a batch prepared off-thread parses `entry` back on first access. */
-function appendResult(index: number, p: Prepared): AppendResult {
-  const digest = toHex(p.leaf);
-  if (p.entry !== null) return { index, digest, entry: p.entry };
-  let entry: Entry | null = null;
-  return {
-    index,
-    digest,
-    get entry(): Entry {
-      entry ??= JSON.parse(p.body) as Entry;
-      return entry;
-    },
-  };
 }
 
 export interface AppendResult {
@@ -81,8 +55,6 @@ export class AuditLog {
   #frontier: Frontier;
   #lastTimeMs: number;
   readonly #witnessSizes = new Map<string, number>();
-  readonly #encodeWorkers: number;
-  #pool: WorkerPool<{ inputs: EntryInput[]; times: string[] }, PreparedWire[]> | null = null;
   #queue: Promise<unknown> = Promise.resolve();
 
   private constructor(p: AuditLogParameters, frontier: Frontier, lastTimeMs: number) {
@@ -91,7 +63,6 @@ export class AuditLog {
     this.#signer = p.signer;
     this.#witnesses = p.witnesses ?? [];
     this.#now = p.now ?? Date.now;
-    this.#encodeWorkers = Math.max(0, Math.floor(p.encodeWorkers ?? 0));
     this.#frontier = frontier;
     this.#lastTimeMs = lastTimeMs;
   }
@@ -149,7 +120,7 @@ export class AuditLog {
       if (!Number.isNaN(ms)) lastTime = ms; // a malformed time fails validation below
       times.push(time);
     }
-    const prepared = await this.#prepare(inputs, times);
+    const prepared = inputs.map((input, i) => prepareEntry(input, times[i]!));
     const frontier = this.#frontier.clone();
     const rows: StoredEntry[] = [];
     const nodes: NewNode[] = [];
@@ -158,40 +129,12 @@ export class AuditLog {
       const index = frontier.size;
       frontier.append(p.leaf, nodes);
       rows.push({ index, timeMs: Date.parse(times[i]!), kind: inputs[i]!.kind, body: p.body, leaf: p.leaf });
-      results.push(appendResult(index, p));
+      results.push({ index, digest: toHex(p.leaf), entry: p.entry });
     });
     await this.#store.append(rows, nodes);
     this.#frontier = frontier;
     this.#lastTimeMs = lastTime;
     return results;
-  }
-
-  /** Validates, encodes and hashes a batch: inline, or across worker threads when large. */
-  async #prepare(inputs: readonly EntryInput[], times: string[]): Promise<Prepared[]> {
-    if (this.#encodeWorkers === 0 || inputs.length < PARALLEL_BATCH) {
-      return inputs.map((input, i) => prepareEntry(input, times[i]!));
-    }
-    this.#pool ??= new WorkerPool(new URL('./append-worker.ts', import.meta.url), this.#encodeWorkers);
-    const pool = this.#pool;
-    const slice = Math.ceil(inputs.length / pool.size);
-    const parts = await Promise.all(
-      Array.from({ length: pool.size }, (_, k) =>
-        pool.run({
-          inputs: inputs.slice(k * slice, (k + 1) * slice),
-          times: times.slice(k * slice, (k + 1) * slice),
-        }),
-      ),
-    );
-    return parts.flat().map((w) => {
-      if ('code' in w) throw new AuditError(w.code as AuditErrorCode, w.message);
-      return { body: w.body, leaf: w.leaf, entry: null };
-    });
-  }
-
-  /** Stops the worker threads of large-batch appends, if any (the store stays open). */
-  async close(): Promise<void> {
-    await this.#pool?.close();
-    this.#pool = null;
   }
 
   /** RFC 9162 inclusion proof for leaf `index` in the tree of `size` leaves (default: current). */

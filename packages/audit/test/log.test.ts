@@ -8,11 +8,9 @@ import { after, describe, it } from 'node:test';
 import {
   AuditLog,
   encodeEntry,
-  type EntryInput,
   entryLeafHash,
   MemoryTree,
   openNote,
-  PARALLEL_BATCH,
   parseCheckpoint,
   SqliteLogStore,
   toHex,
@@ -137,44 +135,6 @@ describe('AuditLog', () => {
     await assert.rejects(t.log.store.append([row, { ...row, index: size - 1 }], []), { code: 'STORAGE' });
     assert.equal(await t.log.store.size(), size);
     await t.close();
-  });
-
-  it('prepares large batches in worker threads with the same result as inline', async () => {
-    const batch: EntryInput[] = [];
-    for (let n = 0; batch.length < PARALLEL_BATCH + 50; n++) {
-      batch.push(
-        ...lifecycle(n, { version: 1, doc: POLICY_V1 }).map((e, i) => ({
-          ...e,
-          time: new Date(Date.UTC(2026, 0, 1) + n * 100 + i).toISOString(),
-        })),
-      );
-    }
-    const inline = await makeLog();
-    const parallel = await AuditLog.open({
-      store: SqliteLogStore.open(':memory:'),
-      origin: ORIGIN,
-      signer: inline.owner,
-      encodeWorkers: 2,
-    });
-    const a = await inline.log.appendBatch(batch);
-    const b = await parallel.appendBatch(batch);
-    assert.deepEqual(parallel.root(), inline.log.root());
-    assert.deepEqual(
-      b.map((r) => r.digest),
-      a.map((r) => r.digest),
-    );
-    assert.equal(encodeEntry(b[7]!.entry), encodeEntry(a[7]!.entry));
-    // An invalid entry anywhere in a parallel batch fails the whole batch, in order.
-    const bad = batch.map((e) => ({ ...e, time: new Date(Date.UTC(2027, 0, 1)).toISOString() }));
-    // biome-ignore lint/suspicious/noExplicitAny: deliberately invalid
-    (bad[200] as any).data = { nope: true };
-    const size = parallel.size;
-    await assert.rejects(parallel.appendBatch(bad), { code: 'INVALID_ENTRY' });
-    assert.equal(parallel.size, size);
-    assert.equal(await parallel.store.size(), size);
-    await parallel.close();
-    await parallel.store.close();
-    await inline.close();
   });
 
   it('publishes checkpoints signed by the owner and cosigned by every witness', async () => {

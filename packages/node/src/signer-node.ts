@@ -19,7 +19,12 @@ import { type Logger, reasonOf } from './log.ts';
 import { CommitteeRefusedError, Membership } from './membership.ts';
 import { createNodeMetrics, type NodeMetrics } from './metrics.ts';
 import { NodeAudit } from './node-audit.ts';
-import { type ChainView, checkIntent, rpcChainView } from './pipeline/check-intent.ts';
+import {
+  type ChainView,
+  checkIntent,
+  rpcChainView,
+  type WiredSignJobContext,
+} from './pipeline/check-intent.ts';
 import { checkPolicy, policyVerdictOf } from './pipeline/check-policy.ts';
 import { createSignPipeline } from './pipeline/sign-pipeline.ts';
 import { type PipelineStep, runPipeline, type SignJobContext } from './pipeline/step.ts';
@@ -588,6 +593,12 @@ export class SignerNode {
       payload: bytesToHex(payload),
       signers: job.signers,
       ...(verdict ? { decision: verdict.decision.outcome, rule: verdict.decision.ruleId } : {}),
+      ...((ctx as WiredSignJobContext).intent
+        ? {
+            intent: (ctx as WiredSignJobContext).intent!.source,
+            risk: (ctx as WiredSignJobContext).intent!.facts.riskLevel,
+          }
+        : {}),
       ...audit,
     });
     try {

@@ -19,6 +19,7 @@ import {
 import { type Committee, publicKeyOf, randomSigningKey, signCommittee } from '@cairn/node';
 import type { CoordinatorConfigInput } from '../config.ts';
 import { type DevState, readDevState, readKeyFile } from './dev-state.ts';
+import { type DevGovernance, prepareDevGovernance } from './dev-governance.ts';
 import { JsonLineChild } from './process-child.ts';
 
 export interface DevClusterOptions {
@@ -36,6 +37,12 @@ export interface DevClusterOptions {
   coordinatorConfig?: Partial<CoordinatorConfigInput>;
   /** Signer-node entry script (default: @cairn/node's main.ts). */
   nodeMain?: string;
+  /**
+   * Intent, policy, approvals and audit (docs/coordinator-wiring.md): a dev genesis signed by the
+   * dev admins with three dev approvers, every node re-simulating on the local chain and
+   * witnessing the coordinator's audit log. `cairn dev` turns it on (default off here).
+   */
+  governance?: boolean;
 }
 
 export interface DevNode {
@@ -83,6 +90,8 @@ export class DevCluster {
   coordinator!: JsonLineChild;
   coordinatorUrl = '';
   state!: DevState;
+  /** Keys and genesis of the dev governance (when started with `governance`). */
+  governance: DevGovernance | null = null;
   private readonly options: DevClusterOptions;
 
   private constructor(options: DevClusterOptions) {
@@ -139,6 +148,26 @@ export class DevCluster {
       `  chain ${this.anvil.chainId} at ${this.anvil.rpcUrl}; demo ERC-20 ${this.token.symbol} at ${this.token.address}`,
     );
 
+    if (this.options.governance) {
+      this.governance = prepareDevGovernance({
+        dir,
+        chainId: this.anvil.chainId,
+        token: this.token.address,
+        tokenDecimals: this.token.decimals,
+        adminSecrets: admins,
+      });
+      this.progress(
+        `• policy: dev genesis signed by the 2 admins; approvers approver-1..3 (2 needed) in ${join(dir, 'keys')}`,
+      );
+    }
+    const g = this.governance;
+    const governedNode = g
+      ? {
+          policy: { genesisFile: g.genesisFile },
+          intent: { chains: [{ chainId: this.anvil.chainId, rpcUrl: this.anvil.rpcUrl }] },
+          audit: { witnessOf: [{ origin: g.audit.origin, key: g.audit.verifierKey }] },
+        }
+      : {};
     const count = this.options.nodes ?? 3;
     for (let i = 1; i <= count; i++) {
       const nodeId = `node-${i}`;
@@ -157,6 +186,7 @@ export class DevCluster {
             port,
             admins: adminTrust,
             passphraseFile: './passphrase',
+            ...governedNode,
             ...this.options.nodeConfig,
           },
           null,
@@ -189,6 +219,12 @@ export class DevCluster {
       chains: [{ chainId: this.anvil.chainId, rpcUrl: this.anvil.rpcUrl }],
       nodes: this.nodes.map((n) => ({ nodeId: n.nodeId, partyId: n.partyId, url: n.url })),
       admins: adminTrust,
+      ...(g
+        ? {
+            policy: { genesis: g.genesis },
+            audit: { origin: g.audit.origin, keyFile: g.audit.keyFile, checkpointIntervalMs: 5000 },
+          }
+        : {}),
       ...this.options.coordinatorConfig,
     };
     writeFileSync(join(dir, 'coordinator', 'config.json'), `${JSON.stringify(config, null, 2)}\n`);

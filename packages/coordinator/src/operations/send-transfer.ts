@@ -73,7 +73,9 @@ export async function sendTransferOperation(ctx: OperatorContext, o: SendOptions
         for (const e of r.events.slice(printed)) {
           o.onProgress?.(`  ${e.state}${e.detail ? `  ${e.detail}` : ''}`);
           if (e.state === 'pending_approval')
-            o.onProgress?.(`  waiting for approvals: cairn approve ${body.requestId} --key APPROVER_KEY_FILE`);
+            o.onProgress?.(
+              `  waiting for approvals: cairn approve ${body.requestId} --key APPROVER_KEY_FILE`,
+            );
         }
         printed = r.events.length;
       },

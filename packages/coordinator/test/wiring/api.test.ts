@@ -382,6 +382,26 @@ describe('coordinator wiring: intent, policy, approvals, audit (fake nodes, real
     assert.ok(entries.some((e) => e.kind === 'key.generated'));
   });
 
+  it('a request waiting for approvals survives a coordinator restart', async () => {
+    const id = await submitTransfer('4');
+    assert.equal((await client.waitForRequest(id, { until: settled })).state, 'pending_approval');
+    await approveOperation({ api: client, requestId: id, key: userKey('carol'), verdict: 'approve' });
+    await coordinator.stop();
+    coordinator = await startCoordinator(config(), { logger });
+    client = new CoordinatorClient(coordinator.url);
+    assert.equal((await client.request(id)).state, 'pending_approval');
+    await approveOperation({ api: client, requestId: id, key: userKey('dave'), verdict: 'approve' });
+    const done = await client.waitForRequest(id);
+    assert.equal(done.state, 'confirmed', JSON.stringify(done.error));
+    // The log carried on: its export still verifies after the restart.
+    const lines = (await (await fetch(`${coordinator.url}/v1/audit/export`)).text())
+      .split('\n')
+      .filter(Boolean);
+    const keys = (await client.call<unknown>('GET', '/v1/audit/keys')).body;
+    const report = await verifyExport({ lines, keys: parseKeysFile(keys) });
+    assert.equal(report.ok, true, JSON.stringify(report.problems));
+  });
+
   it('simulator unavailable → blocked (fail closed), and coverage shows it', async () => {
     await coordinator.stop();
     coordinator = await startCoordinator(

@@ -15,24 +15,23 @@ import {
   approveOperation,
   CoordinatorClient,
   DevCluster,
-  loadOrCreateLogKey,
   type RequestView,
   readKeyFile,
+  readUserKey,
   type VaultView,
 } from '@cairn/coordinator';
 import { type SignedRequest, signSignRequest } from '@cairn/node';
 import { encodeFunctionData, erc20Abi, maxUint256 } from 'viem';
 import { cairn, logLines } from '../e2e-harness.ts';
-import { approval, secretKeyOf, signedGenesis, testState } from './fixtures.ts';
+import { APPROVAL_FORMAT, signApprovalEd25519 } from '@cairn/policy';
 import { deployScenario } from './scenario.ts';
 
-const ORIGIN = 'cairn.local/audit/coordinator';
 const bob = '0x3C44CdDdB6a900fa2b585dd299e03d12FA4293BC';
-const userKey = (id: string) => ({ userId: id, keyId: `${id}-key`, secretKey: secretKeyOf(id) });
 const settled = (r: RequestView) => r.terminal || r.state === 'pending_approval';
 
 describe('end to end: intent, policy, approvals and audit across real processes', () => {
   let dir: string;
+  const userKey = (id: string) => readUserKey(join(dir, 'keys', `${id}.json`));
   let cluster: DevCluster;
   let api: CoordinatorClient;
   let vault: VaultView;
@@ -41,25 +40,14 @@ describe('end to end: intent, policy, approvals and audit across real processes'
 
   before(async () => {
     dir = mkdtempSync(join(tmpdir(), 'cairn-e2e-wiring-'));
-    const logKey = loadOrCreateLogKey(ORIGIN, join(dir, 'keys', 'audit-log.key'));
-    const genesis = signedGenesis(testState());
-    const genesisFile = join(dir, 'policy-genesis.json');
-    writeFileSync(genesisFile, JSON.stringify(genesis));
+    // What `cairn dev` starts: the dev genesis signed by the dev admins, dev approvers, every node
+    // re-simulating on the local chain and witnessing the coordinator's audit log.
     cluster = await DevCluster.start({
       dir,
       coordinatorPort: 0,
-      nodeConfig: {
-        sessionTimeoutMs: 30_000,
-        policy: { genesisFile },
-        audit: { witnessOf: [{ origin: ORIGIN, key: logKey.verifierKey }] },
-      },
-      coordinatorConfig: {
-        signTimeoutMs: 45_000,
-        healthIntervalMs: 500,
-        receiptPollMs: 25,
-        policy: { genesis },
-        audit: { origin: ORIGIN, keyFile: join(dir, 'keys', 'audit-log.key'), checkpointIntervalMs: 60_000 },
-      },
+      governance: true,
+      nodeConfig: { sessionTimeoutMs: 30_000 },
+      coordinatorConfig: { signTimeoutMs: 45_000, healthIntervalMs: 500, receiptPollMs: 25 },
     });
     process.once('exit', () => cluster.killAllSync());
     api = new CoordinatorClient(cluster.coordinatorUrl);
@@ -103,6 +91,24 @@ describe('end to end: intent, policy, approvals and audit across real processes'
   }
   const signed = new Map<string, SignedRequest>();
 
+  /** An approval statement signed with a dev approver's key (for replay attempts). */
+  function devApproval(binding: NonNullable<RequestView['policy']>['binding'], id: string) {
+    const key = userKey(id);
+    const now = Date.now();
+    return signApprovalEd25519(
+      {
+        format: APPROVAL_FORMAT,
+        ...binding,
+        decision: 'approve',
+        approverId: id,
+        keyId: key.keyId,
+        at: now,
+        expiresAt: now + 600_000,
+      },
+      key.secretKey,
+    );
+  }
+
   const accepted = (requestId: string) =>
     cluster.nodes.filter((n) =>
       logLines(dir, n.nodeId).some((l) => l.event === 'sign_job_accepted' && l.requestId === requestId),
@@ -113,7 +119,7 @@ describe('end to end: intent, policy, approvals and audit across real processes'
     const r = await api.waitForRequest(id);
     assert.equal(r.state, 'confirmed', JSON.stringify(r.error));
     assert.equal(r.intent?.simulated, true);
-    assert.equal(r.policy?.decision.ruleId, 'small-native');
+    assert.equal(r.policy?.decision.ruleId, 'small-native-transfers');
     assert.equal(accepted(id), 2);
   });
 
@@ -123,18 +129,18 @@ describe('end to end: intent, policy, approvals and audit across real processes'
     const ra = await api.waitForRequest(a, { until: settled });
     assert.equal(ra.state, 'pending_approval', JSON.stringify(ra.error));
     await api.waitForRequest(b, { until: settled });
-    await approveOperation({ api, requestId: a, key: userKey('carol'), verdict: 'approve' });
+    await approveOperation({ api, requestId: a, key: userKey('approver-1'), verdict: 'approve' });
     await assert.rejects(
-      api.call('POST', `/v1/requests/${b}/approvals`, approval(ra.policy!.binding, 'carol')),
+      api.call('POST', `/v1/requests/${b}/approvals`, devApproval(ra.policy!.binding, 'approver-1')),
       (e: ApiError) => e.code === 'APPROVAL_MISMATCH',
     );
     assert.equal((await api.request(a)).state, 'pending_approval');
-    await approveOperation({ api, requestId: a, key: userKey('dave'), verdict: 'approve' });
+    await approveOperation({ api, requestId: a, key: userKey('approver-2'), verdict: 'approve' });
     const done = await api.waitForRequest(a);
     assert.equal(done.state, 'confirmed', JSON.stringify(done.error));
     assert.equal(accepted(a), 2, 'both signer nodes verified the approvals themselves');
 
-    await approveOperation({ api, requestId: b, key: userKey('erin'), verdict: 'reject' });
+    await approveOperation({ api, requestId: b, key: userKey('approver-3'), verdict: 'reject' });
     const rb = await api.waitForRequest(b);
     assert.equal(rb.state, 'rejected');
     assert.equal(rb.error?.code, 'APPROVAL_REJECTED');

@@ -2,7 +2,8 @@
 // knowledge (the FROST paper's KeyGen; RFC 9591 Appendix C for the VSS), with the session id,
 // scheme, committee and threshold bound into each proof's challenge.
 //   round 1 (broadcast): commitments C_i,0..C_i,t-1 to a random polynomial f_i, and a proof of
-//                        knowledge of f_i(0) (R_i, μ_i) with c_i = H_dkg(context, C_i, R_i)
+//                        knowledge of f_i(0) (R_i, μ_i) with c_i = H_dkg(context, C_i, R_i),
+//                        then the hints of C_i,0..C_i,t-1 and R_i (decoding without square roots)
 //   round 2 (direct):    f_i(j) to each party j, with a hash of every round-1 broadcast this
 //                        party received (an echo: a dealer that equivocated is caught)
 //   then:                s_j = Σ_i f_i(j), checked against Σ_i Σ_k j^k·C_i,k; group key
@@ -101,15 +102,15 @@ export class FrostDkgProtocol extends RoundProtocol<KeyShare> {
     const encoded = points.map((p) => suite.serializeElement(p));
     // Schnorr proof of knowledge of a_0 = f(0): stops a rogue-key choice of C_0.
     const k = randomScalar(suite, this.#random);
-    const R = suite.serializeElement(BASE.multiply(k));
+    const RPoint = BASE.multiply(k);
+    const R = suite.serializeElement(RPoint);
     const c = dkgChallenge(suite, this.#context, this.party, encoded, R);
     const mu = suite.Fn.add(k, suite.Fn.mul(this.#coefficients[0]!, c));
     const w = new Writer();
     for (const e of encoded) w.fixed(e, suite.elementLength);
-    const payload = w
-      .fixed(R, suite.elementLength)
-      .fixed(suite.serializeScalar(mu), suite.scalarLength)
-      .finish();
+    w.fixed(R, suite.elementLength).fixed(suite.serializeScalar(mu), suite.scalarLength);
+    for (const p of [...points, RPoint]) w.fixed(suite.elementHint(p), suite.hintLength);
+    const payload = w.finish();
     this.#round1.set(this.party, { commitments: points, payload });
     this.expect(1, this.#parties, 'broadcast');
     return [{ to: null, payload }];
@@ -134,10 +135,13 @@ export class FrostDkgProtocol extends RoundProtocol<KeyShare> {
         const encoded = Array.from({ length: this.#threshold }, () => r.fixed(suite.elementLength));
         const R = r.fixed(suite.elementLength);
         const mu = suite.deserializeScalar(r.fixed(suite.scalarLength));
+        const hints = Array.from({ length: this.#threshold + 1 }, () => r.fixed(suite.hintLength));
         r.end();
-        const commitments = encoded.map((e) => suite.deserializeElementFast(e));
+        // Subgroup membership (Ed25519) is checked on the summed commitments in round 2.
+        const commitments = encoded.map((e, k) => suite.deserializeElementHinted(e, hints[k]!));
         const c = dkgChallenge(suite, this.#context, from, encoded, R);
-        proofs.push({ from, C0: commitments[0]!, R: suite.deserializeElementFast(R), mu, c });
+        const RPoint = suite.deserializeElementHinted(R, hints[this.#threshold]!);
+        proofs.push({ from, C0: commitments[0]!, R: RPoint, mu, c });
         return { commitments, payload };
       });
       this.#round1.set(from, pkg);

@@ -93,6 +93,25 @@ describe('hinted element decoding', () => {
   });
 
   for (const scheme of [frostEd25519, frostSecp256k1, frostTaproot]) {
+    it(`${scheme.id}: a tampered hint in DKG round 1 aborts, blaming the sender`, () => {
+      const { elementLength, scalarLength } = scheme.suite;
+      // t = 2: C_0, C_1, R, μ, then the hints of C_0, C_1, R.
+      for (const hint of [0, 1, 2]) {
+        const offset = 3 * elementLength + scalarLength + 32 * hint + 5;
+        const sessionId = new Uint8Array(randomBytes(32));
+        assert.throws(
+          () =>
+            runProtocol({
+              router: new InMemoryRouter({ faults: [faults.flipBit({ round: 1, from: 3 }, offset, 1)] }),
+              parties: [1, 2, 3].map((party) =>
+                scheme.dkg({ sessionId, party, parties: [1, 2, 3], threshold: 2 }),
+              ),
+            }),
+          (e: unknown) => e instanceof ProtocolAbortError && e.code === 'INVALID_POINT' && e.culprit === 3,
+        );
+      }
+    });
+
     it(`${scheme.id}: a tampered hint in signing round 1 aborts, blaming the sender`, () => {
       const sessionId = new Uint8Array(randomBytes(32));
       const shares = runProtocol({

@@ -59,7 +59,11 @@ export function policyDocument(version = 1, extraRules: unknown[] = []): PolicyD
       },
       {
         id: 'small',
-        when: { kinds: ['transfer'], amount: { lte: ONE_ETH.toString() }, intent: { allowUnavailable: true } },
+        when: {
+          kinds: ['transfer'],
+          amount: { lte: ONE_ETH.toString() },
+          intent: { allowUnavailable: true },
+        },
         action: { type: 'allow' },
       },
       { id: 'typed', when: { kinds: ['typed_data'] }, action: { type: 'allow' } },

@@ -33,6 +33,8 @@ export interface WiredCluster {
   logs: string[];
   dir: string;
   restart(index: number): Promise<SignerNode>;
+  /** Stops node `index` and tries to start it with another genesis file (expected to fail). */
+  startWithGenesis(index: number, genesisFile: string): Promise<SignerNode>;
   close(): Promise<void>;
 }
 
@@ -47,17 +49,17 @@ export async function startWiredCluster(
   writeFileSync(genesisFile, JSON.stringify(signedGenesis(genesis)));
   const network = new InMemoryNetwork();
   const logs: string[] = [];
-  const configOf = (i: number) =>
+  const configOf = (i: number, genesis = genesisFile) =>
     parseNodeConfig({
       nodeId: `node-${i}`,
       partyId: i,
       dataDir: join(dir, `node-${i}`),
       admins: { keys: admins.map(publicKeyOf), quorum: 2 },
       sessionTimeoutMs: 3000,
-      ...(params.policy === false ? {} : { policy: { genesisFile } }),
+      ...(params.policy === false ? {} : { policy: { genesisFile: genesis } }),
     });
-  const start = (i: number) => {
-    const config = configOf(i);
+  const start = (i: number, genesis?: string) => {
+    const config = configOf(i, genesis);
     return SignerNode.start({
       config,
       passphrase: PASSPHRASE,
@@ -93,6 +95,10 @@ export async function startWiredCluster(
       await nodes[index]!.close('test restart');
       nodes[index] = await start(index + 1);
       return nodes[index]!;
+    },
+    async startWithGenesis(index, file) {
+      await nodes[index]!.close('test restart');
+      return start(index + 1, file);
     },
     async close() {
       for (const node of nodes) await node.close();
