@@ -14,7 +14,10 @@ import {
   countAdminSignatures,
   type GovernanceHistory,
   type GovernedState,
+  ledgerEntryFor,
+  NO_PRICES,
   NodePolicy,
+  type PolicyRequest,
   PolicyError,
   SignedChange,
   type SignJobVerdict,
@@ -136,12 +139,13 @@ export class GovernanceStore {
   }
 
   /** Version, hash and activation of the head state (GET /v1/policy). */
-  status(): { version: number; hash: string; activatedAt: number; versions: number } {
+  status(): { version: number; hash: string; activatedAt: number; versions: number; ledgerEntries: number } {
     return {
       version: this.head.version,
       hash: this.history.headHash,
       activatedAt: this.head.activatedAt,
       versions: this.history.states().length,
+      ledgerEntries: (this.#policy.ledger as { size?: number }).size ?? 0,
     };
   }
 
@@ -175,6 +179,18 @@ export class GovernanceStore {
   /** Closes the ledger's database (the node database belongs to the node). */
   close(): void {
     (this.#policy.ledger as { close?: () => void }).close?.();
+  }
+
+  /**
+   * Records a request other nodes signed (its signature verified by the caller) in this node's
+   * velocity ledger, valued as the signers valued it (no price snapshot). Returns false when no
+   * policy was active at its submission. Idempotent; a conflicting entry throws PolicyError.
+   */
+  recordSignedElsewhere(request: PolicyRequest): boolean {
+    const state = this.history.activeAt(request.submittedAt);
+    if (!state) return false;
+    this.#policy.ledger.record(ledgerEntryFor(request, NO_PRICES, state.policy.pricing.maxAgeSeconds));
+    return true;
   }
 
   /** Records a signed request in the node's velocity ledger (after the signature is produced). */

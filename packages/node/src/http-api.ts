@@ -43,6 +43,7 @@ const REFUSAL_STATUS: Record<string, number> = {
   POLICY_NOT_CONFIGURED: 409,
   POLICY_BASE_MISMATCH: 409,
   POLICY_INVALID_CHANGE: 400,
+  LEDGER_CONFLICT: 409,
 };
 
 const NODE_ERROR_STATUS: Record<string, number> = {
@@ -145,6 +146,8 @@ export async function startHttpApi(params: {
       }
       case 'POST /v1/policy/changes':
         return sendJson(res, 200, await node.applyPolicyChange(await readJson(req)));
+      case 'POST /v1/ledger/signed':
+        return sendJson(res, 200, node.recordSignedElsewhere(await readJson(req)));
       case 'POST /v1/audit/cosign':
         return sendJson(res, 200, await node.audit.cosign(await readJson(req)));
       case 'GET /v1/audit/keys':

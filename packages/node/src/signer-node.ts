@@ -6,7 +6,9 @@ import { join } from 'node:path';
 import type { DatabaseSync } from 'node:sqlite';
 import { secp256k1 } from '@noble/curves/secp256k1.js';
 import { publicKeyToAddress } from 'viem/accounts';
+import { z } from 'zod';
 import { digestOf } from '@cairn/canonical';
+import { evmSigningPayload } from '@cairn/chains';
 import { decisionCore } from '@cairn/policy';
 import type { KeyShare, PartyId, Signature } from '@cairn/mpc';
 import { type Carrier, SecureTransport } from '@cairn/transport';
@@ -31,6 +33,7 @@ import { type PipelineStep, runPipeline, type SignJobContext } from './pipeline/
 import { ProtocolRunner } from './protocol-runner.ts';
 import { JobRefusedError } from './refusal.ts';
 import { ReplayGuard } from './replay-guard.ts';
+import { type AssetDecimals, initiatorIdOf, policyRequestFacts } from './request-facts.ts';
 import { schemeById } from './scheme-registry.ts';
 import { ShareStore } from './share-store.ts';
 import { bytesToHex, hexToBytes } from './statements/encoding.ts';
@@ -43,7 +46,7 @@ import {
 } from './statements/keygen-job.ts';
 import type { HealthResponse, KeygenResponse, SignResponse } from './statements/responses.ts';
 import { parseSignJob, type SignJob } from './statements/sign-job.ts';
-import { signRequestDigest } from './statements/sign-request.ts';
+import { signedRequestSchema, signRequestDigest, verifySignedRequest } from './statements/sign-request.ts';
 import { type VaultRecord, VaultStore } from './vault-store.ts';
 
 export interface SignerNodeParameters {
@@ -61,6 +64,19 @@ export interface SignerNodeParameters {
   /** The node's own simulation view of a chain (default: from config.intent.chains); tests inject engines. */
   chainView?: (chainId: number) => ChainView | undefined;
 }
+
+/** POST /v1/ledger/signed: a request and the threshold signature the other signers produced. */
+const ledgerNoticeSchema = z.strictObject({
+  request: signedRequestSchema,
+  signature: z.union([
+    z.strictObject({
+      r: z.string().regex(/^0x[0-9a-f]{64}$/),
+      s: z.string().regex(/^0x[0-9a-f]{64}$/),
+      yParity: z.union([z.literal(0), z.literal(1)]),
+    }),
+    z.strictObject({ bytes: z.string().regex(/^0x([0-9a-f]{2}){32,128}$/) }),
+  ]),
+});
 
 /** The node software version recorded in node.started entries. */
 export const NODE_VERSION = '0.1.0';
@@ -83,6 +99,7 @@ export class SignerNode {
   readonly #pipeline: PipelineStep[];
   readonly #now: () => number;
   readonly #nowMs: () => number;
+  readonly #assetDecimals: AssetDecimals;
   readonly #keygensRunning = new Set<string>();
   readonly #audit: NodeAudit;
   readonly #governance: GovernanceStore | null;
@@ -104,6 +121,8 @@ export class SignerNode {
     this.#log = params.log;
     this.#now = params.now ?? nowSeconds;
     this.#nowMs = params.nowMs ?? Date.now;
+    const decimals = params.config.policy?.assetDecimals ?? {};
+    this.#assetDecimals = (chainId, token) => decimals[`${chainId}:${token.toLowerCase()}`];
     this.#shares = new ShareStore({
       db: this.#db,
       nodeId: this.identity.nodeId,
@@ -248,12 +267,11 @@ export class SignerNode {
       }),
     ];
     if (policyOn) {
-      const decimals = config.policy?.assetDecimals ?? {};
       steps.push(
         checkPolicy({
           policy: () => this.#governance,
           nowMs: this.#nowMs,
-          assetDecimals: (chainId, token) => decimals[`${chainId}:${token.toLowerCase()}`],
+          assetDecimals: this.#assetDecimals,
         }),
       );
     }
@@ -747,6 +765,62 @@ export class SignerNode {
       approvedBy: accepted.approvedBy,
     });
     return { version: accepted.state.version, hash: accepted.hash, activatedAt: accepted.state.activatedAt };
+  }
+
+  /**
+   * Records in this node's velocity ledger a request the other signers signed (POST
+   * /v1/ledger/signed), so velocity rules agree on every node, not only on those that signed.
+   * Trusts nothing relayed: the initiator's signature, the vault and initiator, the payload
+   * (recomputed) and the threshold signature under the vault's (derived) key are all verified.
+   */
+  recordSignedElsewhere(input: unknown): { requestId: string; recorded: boolean } {
+    const fail = (code: string, message: string): never => {
+      this.#log.warn('ledger_notice_refused', { code, message });
+      throw new JobRefusedError(code, message, 'ledger-notice');
+    };
+    if (!this.#governance)
+      return fail('POLICY_NOT_CONFIGURED', 'this node has no policy and no velocity ledger');
+    const parsed = ledgerNoticeSchema.safeParse(input);
+    if (!parsed.success)
+      return fail('INVALID_JOB', `invalid ledger notice: ${parsed.error.issues[0]?.message}`);
+    const { request, signature } = parsed.data;
+    if (!verifySignedRequest(request))
+      return fail('BAD_SIGNATURE', "the initiator's signature does not verify");
+    const body = request.body;
+    const vault = this.#vaults.get(body.vaultId);
+    if (!vault) return fail('UNKNOWN_VAULT', `vault ${body.vaultId} does not exist on this node`);
+    const initiatorId = initiatorIdOf(request, vault.initiators);
+    if (!initiatorId)
+      return fail('NOT_INITIATOR', `key ${request.initiator} is not an initiator of the vault`);
+    let payload: Uint8Array;
+    let publicKey = hexToBytes(vault.publicKey);
+    try {
+      payload = evmSigningPayload(body);
+      const scheme = schemeById(vault.scheme);
+      if (body.derivationPath.length > 0) {
+        if (!scheme.derive || !vault.chainCode) throw new Error(`scheme ${vault.scheme} cannot derive keys`);
+        publicKey = scheme.derive({
+          publicKey,
+          chainCode: hexToBytes(vault.chainCode),
+          path: body.derivationPath,
+        }).publicKey;
+      }
+      const bytes =
+        'r' in signature ? hexToBytes(`${signature.r}${signature.s.slice(2)}`) : hexToBytes(signature.bytes);
+      if (!scheme.verify({ publicKey, message: payload, signature: bytes })) throw new Error('signature');
+    } catch {
+      return fail('BAD_SIGNATURE', "the signature does not verify under the vault's key for this request");
+    }
+    let recorded: boolean;
+    try {
+      recorded = this.#governance.recordSignedElsewhere(
+        policyRequestFacts(request, initiatorId, this.#assetDecimals),
+      );
+    } catch (error) {
+      return fail('LEDGER_CONFLICT', reasonOf(error));
+    }
+    this.#log.info('velocity_recorded', { requestId: body.requestId, recorded, source: 'notice' });
+    return { requestId: body.requestId, recorded };
   }
 
   /** The node's own audit log and witness (keys, cosigning, checkpoints). */

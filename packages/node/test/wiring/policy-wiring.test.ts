@@ -98,6 +98,31 @@ describe('policy on every signer node (in-process cluster)', () => {
     const produced = entries.find((e) => e.kind === 'signature.produced');
     const accepted = entries.find((e) => e.kind === 'signjob.accepted');
     assert.ok(produced && accepted && produced.prev.length === 1);
+    // The signers recorded it in their own velocity ledgers; node 3 learns it from a verified notice.
+    assert.equal(c.nodes[0]!.policyStatus()?.ledgerEntries, 1);
+    assert.equal(c.nodes[2]!.policyStatus()?.ledgerEntries, 0);
+    const notice = { request: job.request, signature: a.signature };
+    assert.deepEqual(c.nodes[2]!.recordSignedElsewhere(notice), {
+      requestId: job.request.body.requestId,
+      recorded: true,
+    });
+    assert.equal(c.nodes[2]!.recordSignedElsewhere(notice).recorded, true);
+    assert.equal(c.nodes[2]!.policyStatus()?.ledgerEntries, 1);
+    const r = (a.signature as { r: string }).r;
+    const forged = {
+      ...notice,
+      signature: { ...a.signature, r: `0x${(BigInt(r) ^ 1n).toString(16).padStart(64, '0')}` },
+    };
+    assert.throws(() => c.nodes[2]!.recordSignedElsewhere(forged), refusedWith('BAD_SIGNATURE'));
+    // Another transaction (the payload, not the request id, is what the signature covers).
+    const otherBody = transferBody('treasury');
+    otherBody.transaction = { ...otherBody.transaction!, nonce: 1 };
+    const other = signJobOf({ body: otherBody, initiator: c.initiator, signers: [1, 2] });
+    assert.throws(
+      () => c.nodes[2]!.recordSignedElsewhere({ request: other.request, signature: a.signature }),
+      refusedWith('BAD_SIGNATURE'),
+    );
+    assert.equal(c.nodes[2]!.policyStatus()?.ledgerEntries, 1);
   });
 
   it('refuses a forged allow on every node (POLICY_DECISION_MISMATCH), and says why', async () => {
