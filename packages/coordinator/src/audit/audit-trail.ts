@@ -188,6 +188,9 @@ export class AuditTrail {
       });
       return result;
     })();
+    run.catch((error) =>
+      this.#logger?.log('error', 'audit.checkpoint_failed', { message: (error as Error).message }),
+    );
     this.#checkpointing = run;
     const clear = () => {
       if (this.#checkpointing === run) this.#checkpointing = null;
@@ -200,9 +203,9 @@ export class AuditTrail {
   startPeriodicCheckpoints(intervalMs: number): void {
     this.stopPeriodicCheckpoints();
     this.#timer = setInterval(() => {
-      this.checkpoint().catch((error) =>
-        this.#logger?.log('error', 'audit.checkpoint_failed', { message: (error as Error).message }),
-      );
+      this.checkpoint().catch(() => {
+        // logged by checkpoint()
+      });
     }, intervalMs);
     this.#timer.unref();
   }

@@ -90,6 +90,7 @@ export class RequestAuditor {
         return;
       }
       case 'signed': {
+        if (r.kind !== 'evm.transaction') queueMicrotask(() => this.#finished(id));
         const vault = this.#p.findVault(r.vaultId);
         record(
           signatureProduced({
@@ -139,10 +140,18 @@ export class RequestAuditor {
             );
           }
         }
-        this.trail.finish(id);
+        this.#finished(id);
         return;
       }
     }
+  }
+
+  /** A request reached its end: checkpoint (cosigned by every node) once its entries are in. */
+  #finished(requestId: string): void {
+    this.trail.finish(requestId);
+    this.trail.checkpoint().catch(() => {
+      // logged by the trail; the periodic checkpoint retries
+    });
   }
 
   #decided(r: RequestRecord): void {

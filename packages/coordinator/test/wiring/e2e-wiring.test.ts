@@ -180,6 +180,48 @@ describe('end to end: intent, policy, approvals and audit across real processes'
     assert.equal(JSON.parse(shown.stdout.trim().split('\n').at(-1)!).intent.riskLevel, 'high');
   });
 
+  it('cairn policy-activate: the admins raise the small-transfer limit; every node accepts it and signs under it', async () => {
+    const head = (
+      await api.call<{ version: number; state: { policy: Record<string, unknown> } }>('GET', '/v1/policy')
+    ).body;
+    const policy = structuredClone(head.state.policy) as {
+      version: number;
+      rules: { id: string; when: { amount?: { lte: string } } }[];
+    };
+    policy.version = head.version + 1;
+    policy.rules.find((r) => r.id === 'small-native-transfers')!.when.amount = {
+      lte: (3n * 10n ** 18n).toString(),
+    };
+    writeFileSync(join(dir, 'policy-v2.json'), JSON.stringify(policy));
+    const keys = join(dir, 'keys');
+    const activated = await cairn(dir, [
+      'policy-activate',
+      join(dir, 'policy-v2.json'),
+      '--admin-key',
+      join(keys, 'policy-admin-1.json'),
+      '--admin-key',
+      join(keys, 'policy-admin-2.json'),
+      '--json',
+    ]);
+    assert.equal(activated.code, 0, activated.stdout + activated.stderr);
+    const result = JSON.parse(activated.stdout.trim().split('\n').at(-1)!).result as {
+      version: number;
+      nodes: { ok: boolean }[];
+    };
+    assert.equal(result.version, 2);
+    assert.deepEqual(
+      result.nodes.map((n) => n.ok),
+      [true, true, true],
+    );
+    // Requests are evaluated at their submission second: submit after the activation instant.
+    await new Promise((r) => setTimeout(r, 1100));
+    const id = await submit({ to: bob, amount: '2.5' });
+    const r = await api.waitForRequest(id);
+    assert.equal(r.state, 'confirmed', JSON.stringify(r.error));
+    assert.equal(r.policy?.decision.ruleId, 'small-native-transfers');
+    assert.equal(accepted(id), 2, 'the nodes decided under the new policy too');
+  });
+
   it('the audit export verifies offline with cairn audit verify; every checkpoint is cosigned by every node', async () => {
     const text = await (await fetch(`${cluster.coordinatorUrl}/v1/audit/export`)).text();
     const keys = (await api.call<unknown>('GET', '/v1/audit/keys')).body as { witnesses: string[] };
