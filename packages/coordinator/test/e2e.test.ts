@@ -257,7 +257,11 @@ describe('end to end: real signer nodes, coordinator, anvil and CLI', () => {
     const replay = await transferRequest({ body: { nonce: first.body.nonce } });
     await assert.rejects(api.submit(replay), { code: 'REPLAYED' });
 
-    const refused = logLines(dir, 'coordinator').filter((l) => l.event === 'request.refused');
+    // The coordinator's log reaches its file through a pipe: wait (bounded) for the last line.
+    const refusedLines = () => logLines(dir, 'coordinator').filter((l) => l.event === 'request.refused');
+    for (let i = 0; i < 100 && !refusedLines().some((l) => l.requestId === replay.body.requestId); i++)
+      await new Promise((r) => setTimeout(r, 50));
+    const refused = refusedLines();
     for (const [request, code] of [
       [forged, 'BAD_SIGNATURE'],
       [expired, 'EXPIRED'],
