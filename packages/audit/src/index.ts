@@ -12,6 +12,7 @@ export * from './keys.ts';
 export * from './log.ts';
 export * from './merkle.ts';
 export * from './note.ts';
+export * from './policy-history.ts';
 export * from './policy-replay.ts';
 export * from './replay.ts';
 export * from './report.ts';

@@ -1,5 +1,6 @@
 // Decision replay: re-evaluates every recorded policy decision with the policy version that was
-// in force when it was made, and lists every decision whose recorded outcome differs from what
+// in force when it was made (the version the decision names by hash, checked against the log and
+// its evaluation instant: policy-history.ts), and lists every decision whose recorded outcome differs from what
 // the evaluator computes now. The policy evaluator is a pure function (ARCHITECTURE §3), so a
 // replay on an auditor's laptop must reproduce every node's decision exactly.
 //
@@ -8,12 +9,15 @@
 import { canonicalJson, type JsonValue } from './canonical.ts';
 import { type EntryOf, parseEntry } from './entry.ts';
 import { entryLineSchema } from './export-format.ts';
+import { PolicyHistory, type PolicyEntry } from './policy-history.ts';
 
 export type DecisionEntry = EntryOf<'policy.decided'>;
-export type PolicyEntry = EntryOf<'policy.changed'>;
 
 export interface ReplayContext {
-  /** The latest `policy.changed` entry for the decision's policy id before the decision. */
+  /**
+   * The `policy.changed` entry the decision was made under: the one whose hash the decision
+   * names, logged before it and in force at its evaluation instant.
+   */
   policy: PolicyEntry;
 }
 
@@ -86,7 +90,12 @@ export interface ReplayParameters {
   maxListed?: number;
 }
 
-/** Replays every decision in an export, in log order. */
+/**
+ * Replays every decision in an export, in log order. Each decision is replayed under the policy
+ * version whose hash it names (policy-history.ts); a named hash that no earlier `policy.changed`
+ * entry records is a `policy-version` mismatch when the export starts at the log's first entry,
+ * and "not replayable" in a range export (the version may predate the range).
+ */
 export async function replayExport(p: ReplayParameters): Promise<ReplayReport> {
   const max = p.maxListed ?? 100;
   const report: ReplayReport = {
@@ -101,7 +110,9 @@ export async function replayExport(p: ReplayParameters): Promise<ReplayReport> {
     notReplayable: [],
     malformed: 0,
   };
-  const policies = new Map<string, PolicyEntry>();
+  const policies = new PolicyHistory();
+  /** Index of the export's first entry: 0 for a full export, more for a range export. */
+  let firstIndex: number | undefined;
   for await (const line of p.lines) {
     if (!line.startsWith('{"entry":')) continue;
     let index: number;
@@ -115,14 +126,14 @@ export async function replayExport(p: ReplayParameters): Promise<ReplayReport> {
       continue;
     }
     report.entries++;
+    firstIndex ??= index;
     if (entry.kind === 'policy.changed') {
-      policies.set(entry.data.policyId, entry);
+      policies.record(entry, index);
       continue;
     }
     if (entry.kind !== 'policy.decided') continue;
     report.decisions++;
     const requestId = entry.data.requestId;
-    const inForce = policies.get(entry.data.policy.id);
     const unreplayable = (reason: string) => {
       report.notReplayableCount++;
       if (report.notReplayable.length < max) report.notReplayable.push({ index, requestId, reason });
@@ -135,20 +146,21 @@ export async function replayExport(p: ReplayParameters): Promise<ReplayReport> {
       unreplayable('the decision does not record its inputs');
       continue;
     }
-    if (!inForce) {
-      unreplayable(`policy '${entry.data.policy.id}' has no version in the export before this decision`);
+    const resolved = policies.resolve(entry, Date.parse(entry.data.inputs.now));
+    if (resolved.kind === 'unknown' && firstIndex !== 0) {
+      unreplayable(
+        policies.has(entry.data.policy.id)
+          ? `${resolved.message}; this range export starts at entry ${firstIndex}, the version may predate it`
+          : `policy '${entry.data.policy.id}' has no version in the export before this decision`,
+      );
       continue;
     }
     report.replayed++;
-    if (inForce.data.hash !== entry.data.policy.hash || inForce.data.version !== entry.data.policy.version) {
-      mismatch({
-        index,
-        requestId,
-        reason: 'policy-version',
-        message: `decided under policy version ${entry.data.policy.version} (${entry.data.policy.hash.slice(0, 12)}…) but version ${inForce.data.version} (${inForce.data.hash.slice(0, 12)}…) was in force`,
-      });
+    if (resolved.kind !== 'found') {
+      mismatch({ index, requestId, reason: 'policy-version', message: resolved.message });
       continue;
     }
+    const inForce = resolved.policy;
     let result: { expected: JsonValue; actual: JsonValue };
     try {
       result = p.replayer.replay(entry, { policy: inForce });

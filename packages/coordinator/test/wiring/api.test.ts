@@ -255,9 +255,6 @@ describe('coordinator wiring: intent, policy, approvals, audit (fake nodes, real
     const result = response as { version: number; nodes: { nodeId: string; ok: boolean }[] };
     assert.equal(result.version, 2);
     assert.equal(result.nodes.length, 3, 'forwarded to every node');
-    // Requests are evaluated under the state active at their submission second (createdAt); the
-    // replay tool judges decisions by log order, so later requests are submitted after activation.
-    await new Promise((r) => setTimeout(r, 1100));
     // One admin is below the quorum.
     await assert.rejects(
       proposeChangeOperation({
@@ -330,7 +327,6 @@ describe('coordinator wiring: intent, policy, approvals, audit (fake nodes, real
     assert.match(activated.out, /policy version 3 active/, activated.err);
     // The fake nodes have no governance endpoint: each is reported as refusing (exit 1).
     assert.equal(activated.code, 1);
-    await new Promise((r) => setTimeout(r, 1100));
     const weak = await cli(['policy-activate', policyFile, '--admin-key', keyFile('frank')]);
     assert.equal(weak.code, 1);
     assert.match(weak.err, /BASE_MISMATCH|INSUFFICIENT_SIGNATURES/);
