@@ -9,6 +9,7 @@ export * from './metrics.ts';
 export * from './requests/admit.ts';
 export * from './requests/states.ts';
 export * from './server.ts';
+export * from './signing/ledger-notices.ts';
 export * from './signing/node-client.ts';
 export * from './signing/node-health.ts';
 export * from './signing/orchestrator.ts';

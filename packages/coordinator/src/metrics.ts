@@ -10,6 +10,8 @@ export interface CoordinatorMetrics {
   protocolAborts: Counter<'code'>;
   refusals: Counter<'code'>;
   nodeUp: Gauge<'node'>;
+  /** Velocity-ledger notices to non-signing nodes, by result (delivered, refused, failed). */
+  ledgerNotices: Counter<'result'>;
 }
 
 export function createMetrics(countByState: () => Record<string, number>): CoordinatorMetrics {
@@ -57,6 +59,12 @@ export function createMetrics(countByState: () => Record<string, number>): Coord
       name: 'cairn_coordinator_node_up',
       help: 'Whether the signer node answered its last health check (1) or not (0)',
       labelNames: ['node'],
+      registers: [registry],
+    }),
+    ledgerNotices: new Counter({
+      name: 'cairn_coordinator_ledger_notices_total',
+      help: 'Ledger notices (POST /v1/ledger/signed) to nodes that did not sign, by result',
+      labelNames: ['result'],
       registers: [registry],
     }),
   };

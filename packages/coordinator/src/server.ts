@@ -18,6 +18,7 @@ import { type CoordinatorConfig, type CoordinatorConfigInput, coordinatorConfigS
 import { jsonLogger, type Logger } from './log.ts';
 import { type CoordinatorMetrics, createMetrics } from './metrics.ts';
 import { NodeClient } from './signing/node-client.ts';
+import { LedgerNoticeStore, LedgerNotifier } from './signing/ledger-notices.ts';
 import { NodeHealth } from './signing/node-health.ts';
 import { SigningOrchestrator } from './signing/orchestrator.ts';
 import { openDatabase } from './store/database.ts';
@@ -122,6 +123,14 @@ export async function startCoordinator(
     }
     trail.startPeriodicCheckpoints(a.checkpointIntervalMs);
   }
+  const notifier = new LedgerNotifier({
+    store: new LedgerNoticeStore(db),
+    requests,
+    vaults,
+    health,
+    logger,
+    counter: metrics.ledgerNotices,
+  });
   const orchestrator = new SigningOrchestrator({
     requests,
     vaults,
@@ -133,6 +142,7 @@ export async function startCoordinator(
     maxAttempts: config.maxSignAttempts,
     receiptPollMs: config.receiptPollMs,
     gate,
+    notifier,
   });
   // A DKG cannot survive a restart of the process that was waiting for it.
   for (const v of vaults.listCreating()) {
@@ -169,6 +179,9 @@ export async function startCoordinator(
   const url = `http://${config.host}:${port}`;
   await health.probe();
   health.start(config.healthIntervalMs);
+  // Undelivered ledger notices (and requests signed before any was recorded) are retried now and
+  // on every health tick.
+  notifier.start(config.healthIntervalMs);
   const resumed = orchestrator.resumeAll();
   logger.log('info', 'listening', {
     url,
@@ -190,6 +203,7 @@ export async function startCoordinator(
     auditor,
     async stop() {
       health.stop();
+      notifier.stop();
       await orchestrator.stop();
       await intent?.close();
       await auditor?.trail.close();

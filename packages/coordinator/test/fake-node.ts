@@ -24,6 +24,10 @@ export class FakeNode {
   behaviour: FakeBehaviour = { kind: 'ok' };
   jobs: SignJob[] = [];
   keygens = 0;
+  /** Bodies of POST /v1/ledger/signed received (velocity-ledger notices). */
+  ledgerNotices: unknown[] = [];
+  /** When set, ledger notices are refused with this code (403). */
+  refuseLedgerNotices: string | null = null;
   /** When set, the node cosigns the coordinator's audit checkpoints (POST /v1/audit/cosign). */
   witness: Witness | null = null;
   private server: Server | undefined;
@@ -75,6 +79,13 @@ export class FakeNode {
                 send(409, { error: { code: e.code, message: e.message, witnessSize: e.witnessSize } }),
             );
           return;
+        }
+        if (req.url === '/v1/ledger/signed') {
+          if (this.refuseLedgerNotices)
+            return send(403, { error: { code: this.refuseLedgerNotices, message: 'refused by the test' } });
+          const notice = JSON.parse(body) as { request: { body: { requestId: string } } };
+          this.ledgerNotices.push(notice);
+          return send(200, { requestId: notice.request.body.requestId, recorded: true });
         }
         if (req.url === '/v1/keygen') {
           this.keygens++;

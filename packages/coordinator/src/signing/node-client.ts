@@ -12,7 +12,10 @@ import {
   type SignResponse,
   signResponseSchema,
 } from '@cairn/node';
-import type { z } from 'zod';
+import { z } from 'zod';
+
+/** Answer of POST /v1/ledger/signed (packages/node signer-node.ts `recordSignedElsewhere`). */
+const ledgerNoticeResponseSchema = z.object({ requestId: z.string(), recorded: z.boolean() });
 
 export interface NodeEndpoint {
   nodeId: string;
@@ -140,6 +143,17 @@ export class NodeClient {
 
   sign(job: SignJob, timeoutMs: number, signal?: AbortSignal): Promise<SignResponse> {
     return this.call('POST', '/v1/sign', signResponseSchema, job, timeoutMs, signal);
+  }
+
+  /**
+   * Tells a node that did not sign a request about its threshold signature, so the node's velocity
+   * ledger counts it (POST /v1/ledger/signed; the node verifies it all and records idempotently).
+   */
+  recordSigned(
+    notice: { request: unknown; signature: unknown },
+    timeoutMs: number,
+  ): Promise<{ requestId: string; recorded: boolean }> {
+    return this.call('POST', '/v1/ledger/signed', ledgerNoticeResponseSchema, notice, timeoutMs);
   }
 
   keygen(job: KeygenJob, timeoutMs: number): Promise<KeygenResponse> {

@@ -20,6 +20,7 @@ import type { PreSignGate } from '../policy/pre-sign-gate.ts';
 import type { CoordinatorMetrics } from '../metrics.ts';
 import type { RequestRecord, RequestStore } from '../store/request-store.ts';
 import type { VaultRecord, VaultStore } from '../store/vault-store.ts';
+import type { LedgerNotifier } from './ledger-notices.ts';
 import { NodeCallError } from './node-client.ts';
 import { chooseSigners, type NodeHealth } from './node-health.ts';
 
@@ -41,6 +42,11 @@ export interface OrchestratorParameters {
    * go from `received` straight to `signing` and the nodes decide alone.
    */
   gate?: PreSignGate | null;
+  /**
+   * Sends the velocity-ledger notice of every signed request to the parties that did not sign
+   * (src/signing/ledger-notices.ts); null: nodes that did not sign never learn of it.
+   */
+  notifier?: LedgerNotifier | null;
 }
 
 type Outcome = { kind: 'signed'; response: SignResponse; signers: number[] } | { kind: 'ended' };
@@ -53,7 +59,14 @@ export class SigningOrchestrator {
   private readonly deadlines = new Map<string, NodeJS.Timeout>();
 
   constructor(params: OrchestratorParameters) {
-    this.p = { signTimeoutMs: 20_000, maxAttempts: 4, receiptPollMs: 100, gate: null, ...params };
+    this.p = {
+      signTimeoutMs: 20_000,
+      maxAttempts: 4,
+      receiptPollMs: 100,
+      gate: null,
+      notifier: null,
+      ...params,
+    };
   }
 
   /** Starts (or joins) processing of a request; resolves when it is terminal or the orchestrator stops. */
@@ -113,6 +126,8 @@ export class SigningOrchestrator {
       if (!r) return;
       // The velocity ledger counts what was signed, as every node's does.
       gate?.policy?.recordSigned(r.requestId);
+      // …and so must the ledgers of the nodes that did not sign (best effort, never awaited).
+      void this.p.notifier?.signed(r.requestId);
     }
     if (r.state === 'signed' && r.kind === 'evm.transaction') {
       r = await this.broadcast(r);
