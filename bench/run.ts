@@ -3,6 +3,12 @@ import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 
+// Standard output carries only result lines (harness.report writes them). Anything else that
+// libraries print through console (e.g. a WASM peer's logger) goes to standard error.
+for (const level of ['log', 'info', 'debug', 'warn'] as const) {
+  console[level] = (...args: unknown[]) => console.error(...args);
+}
+
 const dir = import.meta.dirname;
 const suites = readdirSync(dir)
   .filter((f) => f.endsWith('.bench.ts'))
