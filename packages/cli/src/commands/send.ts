@@ -45,6 +45,18 @@ examples:
     });
     if (!values.vault || !values.to || !values.amount)
       throw new CliError('USAGE', 'send needs --vault N --to ADDR --amount X');
+    if (!/^0x[0-9a-fA-F]{40}$/.test(values.to))
+      throw new CliError('INVALID_INPUT', `--to must be a 0x-prefixed 20-byte address, got '${values.to}'`);
+    if (!/^(0|[1-9]\d*)(\.\d+)?$/.test(values.amount) || /^0(\.0+)?$/.test(values.amount))
+      throw new CliError(
+        'INVALID_INPUT',
+        `--amount must be a positive decimal number (e.g. 1.5), got '${values.amount}'`,
+      );
+    if (values.token !== undefined && values.token !== 'demo' && !/^0x[0-9a-fA-F]{40}$/.test(values.token))
+      throw new CliError(
+        'INVALID_INPUT',
+        `--token must be an ERC-20 contract address or 'demo', got '${values.token}'`,
+      );
     const ttl = values.ttl === undefined ? undefined : Number(values.ttl);
     if (ttl !== undefined && (!Number.isInteger(ttl) || ttl < 10))
       throw new CliError('USAGE', '--ttl must be an integer >= 10');

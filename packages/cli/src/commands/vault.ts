@@ -92,7 +92,8 @@ export const command: Command = {
         });
         if (!values.name) throw new CliError('USAGE', 'vault create needs --name N');
         const threshold = Number(values.threshold ?? '2');
-        if (!Number.isInteger(threshold)) throw new CliError('USAGE', '--threshold must be an integer');
+        if (!Number.isInteger(threshold) || threshold < 2)
+          throw new CliError('USAGE', '--threshold must be an integer >= 2 (a 1-of-n key is a single key)');
         const parties = values.parties?.split(',').map((p) => Number(p.trim()));
         if (parties?.some((p) => !Number.isInteger(p) || p < 1))
           throw new CliError('USAGE', '--parties: comma-separated party ids');

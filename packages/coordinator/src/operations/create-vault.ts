@@ -93,7 +93,8 @@ export function rethrow(error: unknown): never {
           : error.status >= 500
             ? 'FAILED'
             : 'REFUSED';
-    throw new OperatorError(code, `${error.code}: ${error.message}`);
+    // The server's own code is kept in the message when it says more than the operator code.
+    throw new OperatorError(code, error.code === code ? error.message : `${error.code}: ${error.message}`);
   }
   throw error;
 }
