@@ -14,7 +14,8 @@ import {
   readKeyFile,
   type VaultView,
 } from '@cairn/coordinator';
-import { type SignedRequest, signSignRequest } from '@cairn/node';
+import { NO_CHAIN_ID, type SignedRequest, signSignRequest } from '@cairn/node';
+import { ed25519 } from '@noble/curves/ed25519.js';
 import {
   encodeFunctionData,
   erc20Abi,
@@ -238,6 +239,77 @@ describe('end to end: real signer nodes, coordinator, anvil and CLI', () => {
     assert.equal(p.state, 'signed', JSON.stringify(p.error));
     const ps = p.signature as { r: Hex; s: Hex; yParity: 0 | 1 };
     assert.equal(await recoverMessageAddress({ message: { raw: message }, signature: ps }), address);
+  });
+
+  it('ed25519.message: a FROST Ed25519 2-of-3 vault signs raw bytes that ed25519.verify accepts; wrong vault or payload refused', async () => {
+    const created = await cairn(dir, [
+      'vault',
+      'create',
+      '--name',
+      'ed-keys',
+      '--threshold',
+      '2',
+      '--scheme',
+      'frost-ed25519',
+    ]);
+    assert.equal(created.code, 0, created.stdout + created.stderr);
+    const ed = await api.vault('ed-keys');
+    assert.equal(ed.scheme, 'frost-ed25519');
+    const now = Math.floor(Date.now() / 1000);
+    const body = (vaultId: string, extra: Record<string, unknown> = {}): Record<string, unknown> => ({
+      requestId: randomUUID(),
+      vaultId,
+      idempotencyKey: randomUUID(),
+      kind: 'ed25519.message',
+      chainId: NO_CHAIN_ID,
+      derivationPath: [],
+      message: toHex('cairn ed25519 raw message'),
+      nonce: `0x${randomBytes(16).toString('hex')}`,
+      createdAt: now,
+      expiresAt: now + 300,
+      ...extra,
+    });
+
+    const request = signSignRequest(body(ed.vaultId) as never, initiatorKey);
+    await api.submit(request);
+    const done = await api.waitForRequest(request.body.requestId);
+    assert.equal(done.state, 'signed', JSON.stringify(done.error));
+    assert.ok(done.terminal);
+    assert.deepEqual(
+      done.events.map((e) => e.state),
+      ['received', 'signing', 'signed'],
+    );
+    assert.equal(done.txHash, null);
+    const sig = done.signature as { bytes: string; publicKey: string };
+    assert.equal(sig.publicKey.toLowerCase(), ed.publicKey!.toLowerCase());
+    const message = Buffer.from(request.body.message!.slice(2), 'hex');
+    const pub = Buffer.from(ed.publicKey!.slice(2), 'hex');
+    assert.ok(ed25519.verify(Buffer.from(sig.bytes.slice(2), 'hex'), message, pub));
+    // The signature is over exactly these bytes, nothing else.
+    assert.ok(!ed25519.verify(Buffer.from(sig.bytes.slice(2), 'hex'), Buffer.from('other'), pub));
+
+    // A secp256k1 (DKLs23) vault cannot sign this kind: every node refuses it.
+    const onEcdsa = signSignRequest(body(vault.vaultId) as never, initiatorKey);
+    await api.submit(onEcdsa);
+    const refused = await api.waitForRequest(onEcdsa.body.requestId);
+    assert.equal(refused.state, 'rejected');
+    assert.equal(refused.error?.code, 'SCHEME_MISMATCH');
+    assert.equal(refused.signature, null);
+
+    // This kind with a transaction, or bound to a chain, is refused at the door.
+    const prepared = await api.prepareTransfer(vault.vaultId, { to: bob, amount: '0.001' });
+    const withTx = { ...request, body: { ...body(ed.vaultId), transaction: prepared.transaction } };
+    await assert.rejects(api.submit(withTx as never), (e: { code: string; message: string }) => {
+      assert.equal(e.code, 'INVALID_INPUT');
+      assert.match(e.message, /ed25519\.message needs exactly one payload field, message/);
+      return true;
+    });
+    const onChain = { ...request, body: { ...body(ed.vaultId), chainId: cluster.anvil.chainId } };
+    await assert.rejects(api.submit(onChain as never), (e: { code: string; message: string }) => {
+      assert.equal(e.code, 'INVALID_INPUT');
+      assert.match(e.message, /chainId must be 0/);
+      return true;
+    });
   });
 
   it('refuses a bad signature, a replay and an expired request at the coordinator: audited, nothing signed', async () => {

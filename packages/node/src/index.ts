@@ -22,5 +22,6 @@ export * from './request-facts.ts';
 export * from './scheme-registry.ts';
 export * from './share-store.ts';
 export * from './signer-node.ts';
+export * from './signing-payload.ts';
 export * from './statements/index.ts';
 export * from './vault-store.ts';

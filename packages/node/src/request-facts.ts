@@ -12,10 +12,14 @@
 //   evm.transaction, anything else           → contract_call (native value), destination = to
 //   evm.typed-data                           → typed_data, amount 0, destination = verifyingContract
 //   evm.personal-message                     → raw_message, amount 0
+//   ed25519.message                          → raw_message, amount 0, chain = cairn:none (no chain)
 import type { PolicyRequest } from '@cairn/policy';
 import { decodeFunctionData, erc20Abi, type Hex, parseAbi } from 'viem';
 import type { Initiator } from './statements/keygen-job.ts';
 import type { SignedRequest } from './statements/sign-request.ts';
+
+/** The policy `chain` of a request bound to no chain (`ed25519.message`): CAIP-2 shaped, never an EVM chain. */
+export const NO_CHAIN = 'cairn:none';
 
 /** Decimals of an ERC-20 asset when the deployment knows them (default 18, as the coordinator). */
 export type AssetDecimals = (chainId: number, token: string) => number | undefined;
@@ -63,6 +67,7 @@ export function policyRequestFacts(
     };
   }
   if (body.kind === 'evm.personal-message') return { ...base, kind: 'raw_message', amount: 0n };
+  if (body.kind === 'ed25519.message') return { ...base, chain: NO_CHAIN, kind: 'raw_message', amount: 0n };
   const tx = body.transaction!;
   const to = tx.to.toLowerCase();
   const native = { id: nativeAssetIdOf(chainId), decimals: 18 };

@@ -8,7 +8,6 @@ import { secp256k1 } from '@noble/curves/secp256k1.js';
 import { publicKeyToAddress } from 'viem/accounts';
 import { z } from 'zod';
 import { digestOf } from '@cairn/canonical';
-import { evmSigningPayload } from '@cairn/chains';
 import { decisionCore } from '@cairn/policy';
 import type { KeyShare, PartyId, Signature } from '@cairn/mpc';
 import { type Carrier, SecureTransport } from '@cairn/transport';
@@ -36,6 +35,7 @@ import { ReplayGuard } from './replay-guard.ts';
 import { type AssetDecimals, initiatorIdOf, policyRequestFacts } from './request-facts.ts';
 import { schemeById } from './scheme-registry.ts';
 import { ShareStore } from './share-store.ts';
+import { requestSigningPayload } from './signing-payload.ts';
 import { bytesToHex, hexToBytes } from './statements/encoding.ts';
 import { StatementError } from './statements/errors.ts';
 import {
@@ -795,7 +795,7 @@ export class SignerNode {
     let payload: Uint8Array;
     let publicKey = hexToBytes(vault.publicKey);
     try {
-      payload = evmSigningPayload(body);
+      payload = requestSigningPayload(body);
       const scheme = schemeById(vault.scheme);
       if (body.derivationPath.length > 0) {
         if (!scheme.derive || !vault.chainCode) throw new Error(`scheme ${vault.scheme} cannot derive keys`);

@@ -2,17 +2,20 @@
 // pipeline refusal, and session cleanup when a peer vanishes.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { ed25519 } from '@noble/curves/ed25519.js';
 import { secp256k1 } from '@noble/curves/secp256k1.js';
 import { evmSigningPayload } from '@cairn/chains';
 import {
   bytesToHex,
   hexToBytes,
   JobRefusedError,
+  NO_CHAIN_ID,
   NodeError,
   randomSigningKey,
   registerScheme,
   type SignResponse,
   ShareStore,
+  StatementError,
   unlockNode,
 } from '@cairn/node';
 import { hex, keygenJobOf, signJobOf, transferBody } from './helpers/fixtures.ts';
@@ -32,6 +35,7 @@ describe('signer node (in-process cluster)', () => {
   const initiator = randomSigningKey();
   let address = '';
   let publicKey = '';
+  let edPublicKey = '';
 
   before(async () => {
     cluster = await startInProcessCluster({ sessionTimeoutMs: 3000 });
@@ -71,11 +75,67 @@ describe('signer node (in-process cluster)', () => {
     const results = await Promise.all(cluster.nodes.map((n) => n.keygen(job)));
     assert.equal(new Set(results.map((r) => r.publicKey)).size, 1);
     assert.equal(results[0]!.address, undefined);
+    edPublicKey = results[0]!.publicKey;
     // EVM requests cannot be signed with an Ed25519 key.
     const body = transferBody('ed-vault');
     await assert.rejects(
       cluster.nodes[0]!.sign(signJobOf({ body, initiator, signers: [1, 2] })),
       refusedWith('SCHEME_MISMATCH'),
+    );
+  });
+
+  it('ed25519.message: the FROST Ed25519 vault signs the message bytes themselves; other pairings refused', async () => {
+    const edKey = edPublicKey;
+    assert.ok(edKey);
+    const message = '0x636169726e2072617720627974657300ff';
+    const body = transferBody('ed-vault', {
+      kind: 'ed25519.message',
+      chainId: NO_CHAIN_ID,
+      transaction: undefined,
+      message,
+    });
+    const job = { ...signJobOf({ body, initiator, signers: [2, 3] }), payload: message };
+    const [a, b] = await Promise.all([cluster.nodes[1]!.sign(job), cluster.nodes[2]!.sign(job)]);
+    assert.deepEqual(a, b);
+    assert.equal(a!.payload, message);
+    assert.equal(a!.publicKey, edKey);
+    assert.ok('bytes' in a!.signature);
+    assert.ok(ed25519.verify(hexToBytes(a!.signature.bytes), hexToBytes(message), hexToBytes(edKey)));
+    // The payload the coordinator relays is only compared: anything else is refused.
+    const mismatched = {
+      ...signJobOf({ body: { ...body, nonce: hex(16) }, initiator, signers: [2, 3] }),
+      payload: '0x00',
+    };
+    await assert.rejects(cluster.nodes[1]!.sign(mismatched), refusedWith('PAYLOAD_MISMATCH'));
+    // A secp256k1 vault cannot sign this kind.
+    const onEcdsa = { ...body, vaultId: 'treasury', nonce: hex(16) };
+    await assert.rejects(
+      cluster.nodes[0]!.sign(signJobOf({ body: onEcdsa, initiator, signers: [1, 2] })),
+      refusedWith('SCHEME_MISMATCH'),
+    );
+    // This kind with a transaction, or bound to a chain, is not a valid statement.
+    assert.throws(
+      () =>
+        signJobOf({
+          body: { ...transferBody('ed-vault'), kind: 'ed25519.message', chainId: 0, message },
+          initiator,
+          signers: [1, 2],
+        }),
+      (e: unknown) =>
+        e instanceof StatementError &&
+        e.code === 'INVALID_STATEMENT' &&
+        /ed25519\.message needs exactly one payload field, message \(got: transaction, message\)/.test(
+          e.message,
+        ),
+    );
+    assert.throws(
+      () => signJobOf({ body: { ...body, chainId: 31337 }, initiator, signers: [1, 2] }),
+      (e: unknown) => e instanceof StatementError && /chainId must be 0/.test(e.message),
+    );
+    assert.throws(
+      () =>
+        signJobOf({ body: transferBody('treasury', { chainId: 0 } as never), initiator, signers: [1, 2] }),
+      (e: unknown) => e instanceof StatementError && /chainId of at least 1/.test(e.message),
     );
   });
 

@@ -12,7 +12,8 @@ import {
 } from 'viem';
 
 export interface EvmSigningPayloadRequest {
-  kind: 'evm.transaction' | 'evm.typed-data' | 'evm.personal-message';
+  /** An EVM kind; any other kind (e.g. `ed25519.message`) throws SigningPayloadError. */
+  kind: 'evm.transaction' | 'evm.typed-data' | 'evm.personal-message' | (string & {});
   chainId: number;
   transaction?: {
     type: 'eip1559';

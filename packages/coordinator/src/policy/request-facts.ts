@@ -18,6 +18,7 @@
 //   evm.transaction, anything else       → contract_call, amount = value (native), destination = to
 //   evm.typed-data                       → typed_data, amount 0, destination = verifyingContract
 //   evm.personal-message                 → raw_message, amount 0
+//   ed25519.message                      → raw_message, amount 0, chain = cairn:none (no chain)
 import {
   type AssetDecimals,
   erc20AssetIdOf,

@@ -73,7 +73,8 @@ export function admitSignedRequest(p: AdmitParameters): Admitted {
       `key ${request.initiator} is not an initiator of vault ${vault.vaultId}`,
     );
   }
-  if (!p.supportedChain(body.chainId)) {
+  // `ed25519.message` is bound to no chain (chainId 0, checked by the schema): nothing to configure.
+  if (body.kind !== 'ed25519.message' && !p.supportedChain(body.chainId)) {
     throw new CoordinatorError(
       'UNSUPPORTED_CHAIN',
       `chain ${body.chainId} is not configured on this coordinator`,

@@ -11,10 +11,9 @@ import {
   EvmChainError,
   type EcdsaSignature,
   evmAddressOfPublicKey,
-  evmSigningPayload,
   type EvmTransaction,
 } from '@cairn/chains';
-import type { SignJob, SignResponse } from '@cairn/node';
+import { requestSigningPayload, type SignJob, type SignResponse } from '@cairn/node';
 import type { Logger } from '../log.ts';
 import type { PreSignGate } from '../policy/pre-sign-gate.ts';
 import type { CoordinatorMetrics } from '../metrics.ts';
@@ -529,7 +528,7 @@ export class SigningOrchestrator {
  */
 function payloadOf(r: RequestRecord): { payload?: string } {
   try {
-    return { payload: `0x${Buffer.from(evmSigningPayload(r.signedRequest.body)).toString('hex')}` };
+    return { payload: `0x${Buffer.from(requestSigningPayload(r.signedRequest.body)).toString('hex')}` };
   } catch {
     return {};
   }

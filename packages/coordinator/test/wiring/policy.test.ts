@@ -4,7 +4,9 @@
 import assert from 'node:assert/strict';
 import { DatabaseSync } from 'node:sqlite';
 import { describe, it } from 'node:test';
-import { stateHash } from '@cairn/policy';
+import { randomBytes, randomUUID } from 'node:crypto';
+import { NO_CHAIN_ID, signSignRequest } from '@cairn/node';
+import { ChainId, stateHash } from '@cairn/policy';
 import { encodeFunctionData, erc20Abi, maxUint256 } from 'viem';
 import { type ApprovalRefusedError, CoordinatorPolicy } from '../../src/policy/coordinator-policy.ts';
 import { signChange } from '../../src/policy/governance-operation.ts';
@@ -92,6 +94,31 @@ describe('request facts (docs/coordinator-wiring.md "Request facts")', () => {
     });
     assert.equal(call.kind, 'contract_call');
     assert.equal(call.amount, 3n);
+  });
+
+  it('maps ed25519.message to raw_message, amount 0, on no chain (cairn:none)', () => {
+    const now = Math.floor(Date.now() / 1000);
+    const request = signSignRequest(
+      {
+        requestId: randomUUID(),
+        vaultId: 'ed-vault',
+        idempotencyKey: randomUUID(),
+        kind: 'ed25519.message',
+        chainId: NO_CHAIN_ID,
+        derivationPath: [],
+        message: '0x68656c6c6f',
+        nonce: `0x${randomBytes(16).toString('hex')}`,
+        createdAt: now,
+        expiresAt: now + 300,
+      },
+      secretKeyOf(INITIATOR_ID),
+    );
+    const facts = policyRequestOf({ request, initiators: VAULT.initiators });
+    assert.equal(facts.kind, 'raw_message');
+    assert.equal(facts.amount, 0n);
+    assert.equal(facts.chain, 'cairn:none');
+    assert.equal(facts.asset, undefined);
+    assert.ok(ChainId.safeParse(facts.chain).success);
   });
 
   it('refuses a key that is not an initiator of the vault', () => {

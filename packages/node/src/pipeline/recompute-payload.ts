@@ -1,7 +1,8 @@
 // Step 6: the payload to sign is computed here, from the initiator-signed transaction, typed
-// data or message (never taken from the coordinator). A payload the coordinator sent along is
+// data or message (never taken from the coordinator; an `ed25519.message` payload is the message
+// bytes themselves). A payload the coordinator sent along is
 // only compared: a difference means someone is trying to get something else signed.
-import { evmSigningPayload } from '@cairn/chains';
+import { requestSigningPayload } from '../signing-payload.ts';
 import { bytesToHex } from '../statements/encoding.ts';
 import { OK, type PipelineStep, refuse } from './step.ts';
 
@@ -10,7 +11,7 @@ export const recomputePayload: PipelineStep = {
   run: (ctx) => {
     let payload: Uint8Array;
     try {
-      payload = evmSigningPayload(ctx.body);
+      payload = requestSigningPayload(ctx.body);
     } catch (error) {
       return refuse('PAYLOAD_UNCOMPUTABLE', (error as Error).message.split('\n')[0]!);
     }

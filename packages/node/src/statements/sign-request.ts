@@ -56,8 +56,27 @@ export const typedDataSchema = z.strictObject({
 });
 export type TypedDataJson = z.infer<typeof typedDataSchema>;
 
-export const signRequestKinds = ['evm.transaction', 'evm.typed-data', 'evm.personal-message'] as const;
+export const signRequestKinds = [
+  'evm.transaction',
+  'evm.typed-data',
+  'evm.personal-message',
+  'ed25519.message',
+] as const;
 export type SignRequestKind = (typeof signRequestKinds)[number];
+
+/**
+ * `ed25519.message` (an arbitrary message signed as is by a `frost-ed25519` vault) is bound to
+ * no chain: its `chainId` must be this value. Every EVM kind needs a chain id of at least 1.
+ */
+export const NO_CHAIN_ID = 0;
+const PAYLOAD_FIELD: Record<SignRequestKind, 'transaction' | 'typedData' | 'message'> = {
+  'evm.transaction': 'transaction',
+  'evm.typed-data': 'typedData',
+  'evm.personal-message': 'message',
+  'ed25519.message': 'message',
+};
+/** Largest `ed25519.message` message, in bytes (the size a sign job's payload may have). */
+export const MAX_RAW_MESSAGE_BYTES = 1024;
 
 export const signRequestBodySchema = z
   .strictObject({
@@ -65,7 +84,8 @@ export const signRequestBodySchema = z
     vaultId: identifier,
     idempotencyKey: z.string().min(1).max(128),
     kind: z.enum(signRequestKinds),
-    chainId: chainIdSchema,
+    /** EVM chain id (at least 1); NO_CHAIN_ID (0) for `ed25519.message`. */
+    chainId: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER),
     /** Non-hardened BIP-32 path below the vault key. */
     derivationPath: z
       .array(
@@ -84,17 +104,35 @@ export const signRequestBodySchema = z
     expiresAt: unixSeconds,
   })
   .superRefine((body, ctx) => {
-    const present = {
-      'evm.transaction': body.transaction !== undefined,
-      'evm.typed-data': body.typedData !== undefined,
-      'evm.personal-message': body.message !== undefined,
-    };
-    const wanted = Object.entries(present).filter(([, p]) => p);
-    if (wanted.length !== 1 || !present[body.kind]) {
+    const present = (['transaction', 'typedData', 'message'] as const).filter((f) => body[f] !== undefined);
+    if (present.length !== 1 || present[0] !== PAYLOAD_FIELD[body.kind]) {
       ctx.addIssue({
         code: 'custom',
-        message: `kind ${body.kind} needs exactly its own payload field (transaction | typedData | message)`,
+        message: `kind ${body.kind} needs exactly one payload field, ${PAYLOAD_FIELD[body.kind]} (got: ${present.join(', ') || 'none'})`,
         path: ['kind'],
+      });
+    }
+    if (body.kind === 'ed25519.message') {
+      if (body.chainId !== NO_CHAIN_ID) {
+        ctx.addIssue({
+          code: 'custom',
+          message: `ed25519.message requests are bound to no chain: chainId must be ${NO_CHAIN_ID}`,
+          path: ['chainId'],
+        });
+      }
+      const bytes = body.message === undefined ? 0 : (body.message.length - 2) / 2;
+      if (body.message !== undefined && (bytes < 1 || bytes > MAX_RAW_MESSAGE_BYTES)) {
+        ctx.addIssue({
+          code: 'custom',
+          message: `an ed25519.message message must be 1 to ${MAX_RAW_MESSAGE_BYTES} bytes`,
+          path: ['message'],
+        });
+      }
+    } else if (body.chainId < 1) {
+      ctx.addIssue({
+        code: 'custom',
+        message: `kind ${body.kind} needs a chainId of at least 1`,
+        path: ['chainId'],
       });
     }
     if (body.expiresAt <= body.createdAt) {
