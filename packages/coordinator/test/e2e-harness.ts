@@ -1,10 +1,11 @@
 // Shared pieces of the end-to-end tests: one real dev cluster (anvil + 3 signer-node processes
 // + the coordinator process) per test file, and the `cairn` CLI run as a real child process.
+import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
-import { DevCluster } from '@cairn/coordinator';
+import { DevCluster, type DevClusterOptions } from '@cairn/coordinator';
 import { ShareStore, unlockNode } from '@cairn/node';
 import { registerTestPhrase, registerTestSecret, testLogDir } from '@cairn/testkit';
 
@@ -48,19 +49,33 @@ export function lastJson<T>(r: CliResult): T {
   }
 }
 
-export async function startTestCluster(): Promise<{
+export interface TestClusterOptions {
+  /** Temporary directory name prefix. */
+  prefix?: string;
+  /** What `cairn dev` turns on: the admin-signed policy genesis, approvers, nodes as witnesses. */
+  governance?: boolean;
+  nodeConfig?: DevClusterOptions['nodeConfig'];
+  coordinatorConfig?: DevClusterOptions['coordinatorConfig'];
+}
+
+export async function startTestCluster(options: TestClusterOptions = {}): Promise<{
   cluster: DevCluster;
   dir: string;
   cleanup: () => Promise<void>;
 }> {
-  const dir = mkdtempSync(join(tmpdir(), 'cairn-e2e-'));
+  const dir = mkdtempSync(join(tmpdir(), options.prefix ?? 'cairn-e2e-'));
   const cluster = await DevCluster.start({
     dir,
     coordinatorPort: 0,
+    governance: options.governance,
     // Generous protocol timeouts: CI machines are slow and busy; recovery from a dead signer does
     // not wait for them (the coordinator cancels the session as soon as a signer is unreachable).
-    nodeConfig: { sessionTimeoutMs: 30_000 },
-    coordinatorConfig: { signTimeoutMs: 45_000, healthIntervalMs: 500, receiptPollMs: 25 },
+    nodeConfig: options.nodeConfig ?? { sessionTimeoutMs: 30_000 },
+    coordinatorConfig: options.coordinatorConfig ?? {
+      signTimeoutMs: 45_000,
+      healthIntervalMs: 500,
+      receiptPollMs: 25,
+    },
   });
   // Last resort if the test process dies without running after(): no orphaned children.
   process.once('exit', () => cluster.killAllSync());
@@ -73,6 +88,14 @@ export async function startTestCluster(): Promise<{
       rmSync(dir, { recursive: true, force: true });
     },
   };
+}
+
+/** Creates a 2-of-3 vault through the CLI and funds it with `ether` from the dev account. */
+export async function createFundedVault(dir: string, name: string, ether: string): Promise<void> {
+  const created = await cairn(dir, ['vault', 'create', '--name', name, '--threshold', '2']);
+  assert.equal(created.code, 0, created.stdout + created.stderr);
+  const funded = await cairn(dir, ['vault', 'fund', '--vault', name, '--amount', ether]);
+  assert.equal(funded.code, 0, funded.stdout + funded.stderr);
 }
 
 /** Parsed JSON log lines of a cluster process log file. */

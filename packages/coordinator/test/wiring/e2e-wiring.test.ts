@@ -4,8 +4,7 @@
 // the intent, the decision and the approvals itself before it joins a signature.
 import assert from 'node:assert/strict';
 import { randomBytes, randomUUID } from 'node:crypto';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { parseNote } from '@cairn/audit';
@@ -14,7 +13,7 @@ import {
   type ApiError,
   approveOperation,
   CoordinatorClient,
-  DevCluster,
+  type DevCluster,
   type RequestView,
   readKeyFile,
   readUserKey,
@@ -22,7 +21,7 @@ import {
 } from '@cairn/coordinator';
 import { type SignedRequest, signSignRequest } from '@cairn/node';
 import { encodeFunctionData, erc20Abi, maxUint256 } from 'viem';
-import { cairn, logLines } from '../e2e-harness.ts';
+import { cairn, createFundedVault, logLines, startTestCluster } from '../e2e-harness.ts';
 import { APPROVAL_FORMAT, signApprovalEd25519 } from '@cairn/policy';
 import { deployScenario } from './scenario.ts';
 
@@ -33,35 +32,29 @@ describe('end to end: intent, policy, approvals and audit across real processes'
   let dir: string;
   const userKey = (id: string) => readUserKey(join(dir, 'keys', `${id}.json`));
   let cluster: DevCluster;
+  let cleanup: (() => Promise<void>) | undefined;
   let api: CoordinatorClient;
   let vault: VaultView;
   let initiatorKey: Uint8Array;
   let world: { token: `0x${string}`; drainer: `0x${string}` };
 
   before(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'cairn-e2e-wiring-'));
     // What `cairn dev` starts: the dev genesis signed by the dev admins, dev approvers, every node
     // re-simulating on the local chain and witnessing the coordinator's audit log.
-    cluster = await DevCluster.start({
-      dir,
-      coordinatorPort: 0,
+    ({ cluster, dir, cleanup } = await startTestCluster({
+      prefix: 'cairn-e2e-wiring-',
       governance: true,
       nodeConfig: { sessionTimeoutMs: 30_000 },
       coordinatorConfig: { signTimeoutMs: 45_000, healthIntervalMs: 500, receiptPollMs: 25 },
-    });
-    process.once('exit', () => cluster.killAllSync());
+    }));
     api = new CoordinatorClient(cluster.coordinatorUrl);
     initiatorKey = readKeyFile(join(dir, 'keys', 'initiator.key'));
-    const created = await cairn(dir, ['vault', 'create', '--name', 'treasury', '--threshold', '2']);
-    assert.equal(created.code, 0, created.stdout + created.stderr);
+    await createFundedVault(dir, 'treasury', '20');
     vault = await api.vault('treasury');
-    const funded = await cairn(dir, ['vault', 'fund', '--vault', 'treasury', '--amount', '20']);
-    assert.equal(funded.code, 0, funded.stdout + funded.stderr);
     world = await deployScenario(cluster.anvil.rpcUrl);
   });
   after(async () => {
-    await cluster?.stop();
-    if (dir) rmSync(dir, { recursive: true, force: true });
+    await cleanup?.();
   });
 
   async function submit(tx: { to: string; amount?: string; data?: string }) {

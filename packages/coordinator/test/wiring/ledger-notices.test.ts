@@ -7,22 +7,21 @@
 // (POLICY_DECISION_MISMATCH).
 import assert from 'node:assert/strict';
 import { randomBytes, randomUUID } from 'node:crypto';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { EvmTransaction } from '@cairn/chains';
 import {
   approveOperation,
   CoordinatorClient,
-  DevCluster,
+  type DevCluster,
   type RequestView,
   readKeyFile,
   readUserKey,
   type VaultView,
 } from '@cairn/coordinator';
 import { signSignRequest } from '@cairn/node';
-import { cairn, logLines } from '../e2e-harness.ts';
+import { cairn, createFundedVault, logLines, startTestCluster } from '../e2e-harness.ts';
 
 const bob = '0x3C44CdDdB6a900fa2b585dd299e03d12FA4293BC';
 const ONE_ETH = 10n ** 18n;
@@ -36,27 +35,22 @@ async function ledgerEntries(url: string): Promise<number> {
 describe('ledger notices: nodes that did not sign count the request too', () => {
   let dir: string;
   let cluster: DevCluster;
+  let cleanup: (() => Promise<void>) | undefined;
   let api: CoordinatorClient;
   let vault: VaultView;
   let initiatorKey: Uint8Array;
 
   before(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'cairn-ledger-notices-'));
-    cluster = await DevCluster.start({
-      dir,
-      coordinatorPort: 0,
+    ({ cluster, dir, cleanup } = await startTestCluster({
+      prefix: 'cairn-ledger-notices-',
       governance: true,
       nodeConfig: { sessionTimeoutMs: 20_000 },
       coordinatorConfig: { signTimeoutMs: 20_000, healthIntervalMs: 300, receiptPollMs: 25 },
-    });
-    process.once('exit', () => cluster.killAllSync());
+    }));
     api = new CoordinatorClient(cluster.coordinatorUrl);
     initiatorKey = readKeyFile(join(dir, 'keys', 'initiator.key'));
-    const created = await cairn(dir, ['vault', 'create', '--name', 'treasury', '--threshold', '2']);
-    assert.equal(created.code, 0, created.stdout + created.stderr);
+    await createFundedVault(dir, 'treasury', '10');
     vault = await api.vault('treasury');
-    const funded = await cairn(dir, ['vault', 'fund', '--vault', 'treasury', '--amount', '10']);
-    assert.equal(funded.code, 0, funded.stdout + funded.stderr);
     const native = `eip155:${cluster.anvil.chainId}/slip44:60`;
     const policyFile = join(dir, 'velocity-policy.json');
     writeFileSync(
@@ -112,8 +106,7 @@ describe('ledger notices: nodes that did not sign count the request too', () => 
     await new Promise((resolve) => setTimeout(resolve, 1100));
   });
   after(async () => {
-    await cluster?.stop();
-    if (dir) rmSync(dir, { recursive: true, force: true });
+    await cleanup?.();
   });
 
   async function submit(amount: string): Promise<string> {
