@@ -3,10 +3,19 @@
 // a process prints is captured (for assertions and for the log scan) and every process is
 // killed when the cluster closes.
 import { type ChildProcess, spawn } from 'node:child_process';
-import { appendFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  appendFileSync,
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type HealthResponse, publicKeyOf, randomSigningKey } from '@cairn/node';
+import { type HealthResponse, publicKeyOf, randomSigningKey, ShareStore, unlockNode } from '@cairn/node';
+import { registerTestPhrase, registerTestSecret, testLogDir } from '@cairn/testkit';
 import { committeeOf } from './fixtures.ts';
 
 const MAIN = join(import.meta.dirname, '..', '..', 'src', 'main.ts');
@@ -93,8 +102,11 @@ export async function startProcessCluster(
     return { nodeId, dataDir, configPath };
   };
 
+  /** Passphrase each node last started with, for the hand-over to the run-wide secret scan. */
+  const passphrases = new Map<number, string>();
   const spawnNode = (index: number, passphrase: string, extra?: Record<string, unknown>) => {
     const { nodeId, dataDir, configPath } = configPathOf(index, extra);
+    registerTestPhrase(passphrase);
     const child = spawn(process.execPath, [MAIN, '--config', configPath], {
       env: { ...process.env, CAIRN_NODE_PASSPHRASE: passphrase },
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -153,6 +165,7 @@ export async function startProcessCluster(
       });
       const node: NodeProcess = { index, partyId: index, url, ...p };
       nodes[index - 1] = node;
+      passphrases.set(index, options.passphrase ?? PROCESS_PASSPHRASE);
       return node;
     },
     async startFailing(index, options: StartOptions = {}) {
@@ -179,6 +192,7 @@ export async function startProcessCluster(
     async close() {
       for (const child of children) child.kill('SIGKILL');
       await Promise.all(nodes.map((n) => n?.exited));
+      await handOverToRunScan(dir, logFile, passphrases);
       rmSync(dir, { recursive: true, force: true });
     },
   };
@@ -189,6 +203,41 @@ export async function startProcessCluster(
     throw error;
   }
   return cluster;
+}
+
+/**
+ * Before the cluster's directory is removed: copies the captured output into the test run's log
+ * directory and registers every node's wrapping key, identity keys and key shares, so the
+ * run-wide secret scan (npm test) checks them against every captured log.
+ */
+async function handOverToRunScan(dir: string, logFile: string, passphrases: ReadonlyMap<number, string>) {
+  const runDir = testLogDir();
+  if (!runDir) return;
+  if (existsSync(logFile)) {
+    mkdirSync(join(runDir, 'processes'), { recursive: true });
+    copyFileSync(logFile, join(runDir, 'processes', `${process.pid}-${dir.split('/').pop()}.log`));
+  }
+  for (const [index, passphrase] of passphrases) {
+    const nodeId = `node-${index}`;
+    try {
+      const unlocked = await unlockNode({ dataDir: join(dir, nodeId), nodeId, passphrase, kdfLogN: 15 });
+      try {
+        registerTestSecret(unlocked.wrappingKey);
+        registerTestSecret(unlocked.identity.signingSecretKey);
+        registerTestSecret(unlocked.identity.encryptionSecretKey);
+        const shares = new ShareStore({ db: unlocked.db, nodeId, wrappingKey: unlocked.wrappingKey });
+        const rows = unlocked.db.prepare('SELECT key_id, version FROM shares').all() as {
+          key_id: string;
+          version: number;
+        }[];
+        for (const r of rows) registerTestSecret(shares.get(r.key_id, r.version).secretBytes());
+      } finally {
+        unlocked.db.close();
+      }
+    } catch {
+      // A test may have damaged or removed this node's data on purpose: nothing to register.
+    }
+  }
 }
 
 /** Parsed JSON log lines of a node with the given event. */
