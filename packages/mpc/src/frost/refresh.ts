@@ -16,7 +16,13 @@ import type { KeyShare } from '../share.ts';
 import { type Ciphersuite, concat, type GroupElement } from './ciphersuite.ts';
 import { checkConfirmations, confirmationDigest, confirmationPayload } from './confirmation.ts';
 import { buildKeyShare, type FrostKeyState, loadKeyState } from './key-package.ts';
-import { evaluateCommitment, evaluatePolynomial, randomScalar, sumCommitments } from './polynomial.ts';
+import {
+  decodeDealtCommitments,
+  evaluateCommitment,
+  evaluatePolynomial,
+  randomScalar,
+  sumCommitments,
+} from './polynomial.ts';
 
 export class FrostRefreshProtocol extends RoundProtocol<KeyShare> {
   readonly #suite: Ciphersuite;
@@ -87,19 +93,13 @@ export class FrostRefreshProtocol extends RoundProtocol<KeyShare> {
     for (const [from, payload] of inbox) {
       this.#round1.set(
         from,
-        blame(from, () => {
-          const r = new Reader(payload);
-          const context = r.fixed(32);
-          const encoded = Array.from({ length: this.#degree }, () => r.fixed(suite.elementLength));
-          r.end();
-          if (!equalBytes(context, this.#context)) {
-            throw new ProtocolAbortError({
-              code: 'KEY_MISMATCH',
-              culprit: null,
-              message: `party ${from} refreshes a different key generation or session`,
-            });
-          }
-          return { commitments: encoded.map((e) => suite.deserializeElementFast(e)), payload };
+        decodeDealtCommitments({
+          suite,
+          from,
+          payload,
+          context: this.#context,
+          count: this.#degree,
+          mismatch: 'refreshes a different key generation or session',
         }),
       );
     }

@@ -28,7 +28,13 @@ import {
   groupKeyPoint,
   loadKeyState,
 } from './key-package.ts';
-import { evaluateCommitment, evaluatePolynomial, randomScalar, sumCommitments } from './polynomial.ts';
+import {
+  decodeDealtCommitments,
+  evaluateCommitment,
+  evaluatePolynomial,
+  randomScalar,
+  sumCommitments,
+} from './polynomial.ts';
 import { deriveInterpolatingValue } from './round2.ts';
 
 export class FrostReshareProtocol extends RoundProtocol<KeyShare | null> {
@@ -156,19 +162,13 @@ export class FrostReshareProtocol extends RoundProtocol<KeyShare | null> {
     for (const [from, payload] of inbox) {
       this.#round1.set(
         from,
-        blame(from, () => {
-          const r = new Reader(payload);
-          const context = r.fixed(32);
-          const encoded = Array.from({ length: this.#newThreshold }, () => r.fixed(suite.elementLength));
-          r.end();
-          if (!equalBytes(context, this.#context)) {
-            throw new ProtocolAbortError({
-              code: 'KEY_MISMATCH',
-              culprit: null,
-              message: `party ${from} reshares a different key, committee or session`,
-            });
-          }
-          return { commitments: encoded.map((e) => suite.deserializeElementFast(e)), payload };
+        decodeDealtCommitments({
+          suite,
+          from,
+          payload,
+          context: this.#context,
+          count: this.#newThreshold,
+          mismatch: 'reshares a different key, committee or session',
         }),
       );
     }
