@@ -11,7 +11,7 @@ import type { IncomingMessage, Server } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { Reader, Writer } from '@cairn/mpc';
 import { type RawData, WebSocket, WebSocketServer } from 'ws';
-import type { DirectCarrier, ReceiveHandler } from './carrier.ts';
+import { DirectCarrierBase } from './carrier.ts';
 import { TransportError } from './errors.ts';
 import { MAX_ENVELOPE_BYTES } from './http-carrier.ts';
 
@@ -46,20 +46,19 @@ function toBytes(data: RawData): Uint8Array {
   return new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
 }
 
-export class WebSocketCarrier implements DirectCarrier {
+export class WebSocketCarrier extends DirectCarrierBase {
   readonly #resolve: WebSocketCarrierParameters['resolve'];
   readonly #timeoutMs: number;
   readonly #connections = new Map<string, Connection>();
-  #handler: ReceiveHandler | null = null;
-  #closed = false;
 
   constructor(params: WebSocketCarrierParameters) {
+    super();
     this.#resolve = params.resolve;
     this.#timeoutMs = params.timeoutMs ?? 10_000;
   }
 
   async send(to: string, bytes: Uint8Array): Promise<void> {
-    if (this.#closed) throw new TransportError('CLOSED', 'carrier is closed');
+    this.assertOpen();
     const base = this.#resolve(to);
     if (base === undefined) throw new TransportError('UNKNOWN_RECIPIENT', `no address for node ${to}`);
     const conn = this.#connection(base);
@@ -151,20 +150,8 @@ export class WebSocketCarrier implements DirectCarrier {
     return conn;
   }
 
-  onReceive(handler: ReceiveHandler): void {
-    this.#handler = handler;
-  }
-
-  /** Called by the server side with a received envelope; throws what the handler throws. */
-  deliver(bytes: Uint8Array): void {
-    if (this.#closed) throw new TransportError('CLOSED', 'carrier is closed');
-    if (!this.#handler) throw new TransportError('CLOSED', 'no receiver registered');
-    this.#handler(bytes);
-  }
-
-  async close(): Promise<void> {
-    this.#closed = true;
-    this.#handler = null;
+  override async close(): Promise<void> {
+    await super.close();
     for (const conn of this.#connections.values()) conn.socket.terminate();
     this.#connections.clear();
   }
