@@ -3,7 +3,7 @@
 // coordinator process with intent, policy and audit, and the `cairn` CLI. Every node re-checks
 // the intent, the decision and the approvals itself before it joins a signature.
 import assert from 'node:assert/strict';
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -19,8 +19,9 @@ import {
   readUserKey,
   type VaultView,
 } from '@cairn/coordinator';
-import { type SignedRequest, signSignRequest } from '@cairn/node';
+import type { SignedRequest } from '@cairn/node';
 import { encodeFunctionData, erc20Abi, maxUint256 } from 'viem';
+import { signedTransfer } from '../request-signing.ts';
 import { cairn, createFundedVault, logLines, startTestCluster } from '../e2e-harness.ts';
 import { APPROVAL_FORMAT, signApprovalEd25519 } from '@cairn/policy';
 import { deployScenario } from './scenario.ts';
@@ -61,22 +62,12 @@ describe('end to end: intent, policy, approvals and audit across real processes'
     const prepared = tx.data
       ? await api.prepareCall(vault.vaultId, { to: tx.to, data: tx.data })
       : await api.prepareTransfer(vault.vaultId, { to: tx.to, amount: tx.amount ?? '0.001' });
-    const now = Math.floor(Date.now() / 1000);
-    const request = signSignRequest(
-      {
-        requestId: randomUUID(),
-        vaultId: vault.vaultId,
-        idempotencyKey: randomUUID(),
-        kind: 'evm.transaction',
-        chainId: prepared.chainId,
-        derivationPath: [],
-        transaction: prepared.transaction as EvmTransaction,
-        nonce: `0x${randomBytes(16).toString('hex')}`,
-        createdAt: now,
-        expiresAt: now + 600,
-      },
-      initiatorKey,
-    );
+    const request = signedTransfer({
+      vaultId: vault.vaultId,
+      transaction: prepared.transaction as EvmTransaction,
+      key: initiatorKey,
+      expiresIn: 600,
+    });
     const { status } = await api.submit(request);
     assert.equal(status, 202);
     signed.set(request.body.requestId, request);

@@ -6,7 +6,6 @@
 // (require approvals) — with a lagging ledger it would decide "allow" and refuse the job
 // (POLICY_DECISION_MISMATCH).
 import assert from 'node:assert/strict';
-import { randomBytes, randomUUID } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -20,7 +19,7 @@ import {
   readUserKey,
   type VaultView,
 } from '@cairn/coordinator';
-import { signSignRequest } from '@cairn/node';
+import { signedTransfer } from '../request-signing.ts';
 import { cairn, createFundedVault, logLines, startTestCluster } from '../e2e-harness.ts';
 
 const bob = '0x3C44CdDdB6a900fa2b585dd299e03d12FA4293BC';
@@ -111,22 +110,12 @@ describe('ledger notices: nodes that did not sign count the request too', () => 
 
   async function submit(amount: string): Promise<string> {
     const prepared = await api.prepareTransfer(vault.vaultId, { to: bob, amount });
-    const now = Math.floor(Date.now() / 1000);
-    const request = signSignRequest(
-      {
-        requestId: randomUUID(),
-        vaultId: vault.vaultId,
-        idempotencyKey: randomUUID(),
-        kind: 'evm.transaction',
-        chainId: prepared.chainId,
-        derivationPath: [],
-        transaction: prepared.transaction as EvmTransaction,
-        nonce: `0x${randomBytes(16).toString('hex')}`,
-        createdAt: now,
-        expiresAt: now + 600,
-      },
-      initiatorKey,
-    );
+    const request = signedTransfer({
+      vaultId: vault.vaultId,
+      transaction: prepared.transaction as EvmTransaction,
+      key: initiatorKey,
+      expiresIn: 600,
+    });
     const { status } = await api.submit(request);
     assert.equal(status, 202);
     return request.body.requestId;
