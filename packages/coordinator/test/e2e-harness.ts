@@ -2,12 +2,11 @@
 // + the coordinator process) per test file, and the `cairn` CLI run as a real child process.
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { DevCluster, type DevClusterOptions } from '@cairn/coordinator';
-import { ShareStore, unlockNode } from '@cairn/node';
-import { registerTestPhrase, registerTestSecret, testLogDir } from '@cairn/testkit';
+import { handOverLogs, registerNodeSecrets } from '@cairn/testkit/hand-over';
 
 const root = join(import.meta.dirname, '..', '..', '..');
 const cliMain = join(root, 'packages', 'cli', 'src', 'main.ts');
@@ -123,42 +122,21 @@ export async function rpc(url: string, method: string, params: unknown[] = []): 
  * so the run-wide secret scan (npm test) checks all of them against every captured log.
  */
 async function handOverToRunScan(dir: string): Promise<void> {
-  const runDir = testLogDir();
-  if (!runDir) return;
   const logs = join(dir, 'logs');
-  if (existsSync(logs)) {
-    const target = join(runDir, 'processes', basename(dir));
-    mkdirSync(target, { recursive: true });
-    for (const f of readdirSync(logs)) copyFileSync(join(logs, f), join(target, f));
-  }
+  if (existsSync(logs))
+    handOverLogs(
+      basename(dir),
+      readdirSync(logs).map((f) => join(logs, f)),
+    );
   const nodesDir = join(dir, 'nodes');
   if (!existsSync(nodesDir)) return;
   for (const nodeId of readdirSync(nodesDir)) {
     const home = join(nodesDir, nodeId);
-    const passphrase = readFileSync(join(home, 'passphrase'), 'utf8').trim();
-    registerTestPhrase(passphrase);
-    const config = JSON.parse(readFileSync(join(home, 'config.json'), 'utf8')) as {
-      dataDir: string;
-      kdfLogN?: number;
-    };
-    const unlocked = await unlockNode({
+    const config = JSON.parse(readFileSync(join(home, 'config.json'), 'utf8')) as { dataDir: string };
+    await registerNodeSecrets({
       dataDir: join(home, config.dataDir),
       nodeId,
-      passphrase,
-      kdfLogN: config.kdfLogN ?? 15,
+      passphrase: readFileSync(join(home, 'passphrase'), 'utf8').trim(),
     });
-    try {
-      registerTestSecret(unlocked.wrappingKey);
-      registerTestSecret(unlocked.identity.signingSecretKey);
-      registerTestSecret(unlocked.identity.encryptionSecretKey);
-      const shares = new ShareStore({ db: unlocked.db, nodeId, wrappingKey: unlocked.wrappingKey });
-      const rows = unlocked.db.prepare('SELECT key_id, version FROM shares').all() as {
-        key_id: string;
-        version: number;
-      }[];
-      for (const r of rows) registerTestSecret(shares.get(r.key_id, r.version).secretBytes());
-    } finally {
-      unlocked.db.close();
-    }
   }
 }

@@ -3,19 +3,12 @@
 // a process prints is captured (for assertions and for the log scan) and every process is
 // killed when the cluster closes.
 import { type ChildProcess, spawn } from 'node:child_process';
-import {
-  appendFileSync,
-  copyFileSync,
-  existsSync,
-  mkdirSync,
-  mkdtempSync,
-  rmSync,
-  writeFileSync,
-} from 'node:fs';
+import { appendFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { type HealthResponse, publicKeyOf, randomSigningKey, ShareStore, unlockNode } from '@cairn/node';
-import { registerTestPhrase, registerTestSecret, testLogDir } from '@cairn/testkit';
+import { basename, join } from 'node:path';
+import { type HealthResponse, publicKeyOf, randomSigningKey } from '@cairn/node';
+import { registerTestPhrase } from '@cairn/testkit';
+import { handOverLogs, registerNodeSecrets } from '@cairn/testkit/hand-over';
 import { committeeOf } from './fixtures.ts';
 
 const MAIN = join(import.meta.dirname, '..', '..', 'src', 'main.ts');
@@ -211,32 +204,9 @@ export async function startProcessCluster(
  * run-wide secret scan (npm test) checks them against every captured log.
  */
 async function handOverToRunScan(dir: string, logFile: string, passphrases: ReadonlyMap<number, string>) {
-  const runDir = testLogDir();
-  if (!runDir) return;
-  if (existsSync(logFile)) {
-    mkdirSync(join(runDir, 'processes'), { recursive: true });
-    copyFileSync(logFile, join(runDir, 'processes', `${process.pid}-${dir.split('/').pop()}.log`));
-  }
+  handOverLogs(basename(dir), [logFile]);
   for (const [index, passphrase] of passphrases) {
-    const nodeId = `node-${index}`;
-    try {
-      const unlocked = await unlockNode({ dataDir: join(dir, nodeId), nodeId, passphrase, kdfLogN: 15 });
-      try {
-        registerTestSecret(unlocked.wrappingKey);
-        registerTestSecret(unlocked.identity.signingSecretKey);
-        registerTestSecret(unlocked.identity.encryptionSecretKey);
-        const shares = new ShareStore({ db: unlocked.db, nodeId, wrappingKey: unlocked.wrappingKey });
-        const rows = unlocked.db.prepare('SELECT key_id, version FROM shares').all() as {
-          key_id: string;
-          version: number;
-        }[];
-        for (const r of rows) registerTestSecret(shares.get(r.key_id, r.version).secretBytes());
-      } finally {
-        unlocked.db.close();
-      }
-    } catch {
-      // A test may have damaged or removed this node's data on purpose: nothing to register.
-    }
+    await registerNodeSecrets({ dataDir: join(dir, `node-${index}`), nodeId: `node-${index}`, passphrase });
   }
 }
 
