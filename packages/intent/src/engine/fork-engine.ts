@@ -6,7 +6,9 @@
 // engine is pinned with --fork-block-number; when the upstream head moves, `anvil_reset` re-forks
 // it at the new block (cache dropped: state at the new block may differ). The head is asked of
 // the upstream at most once per `headRefreshMs`, so warm simulations at an unchanged block make
-// no upstream call at all.
+// no upstream call at all. anvil reaches the upstream through a ForkUpstream (fork-upstream.ts),
+// which serves the fork block the head check already fetched and answers each account's balance,
+// nonce and code with one upstream call, so a cold fork costs a fixed, small number of calls.
 import { type Anvil, startAnvil } from '@cairn/chains';
 import { defaultRegistry } from '../decode/registry.ts';
 import { IntentError } from '../errors.ts';
@@ -18,6 +20,7 @@ import {
   type SimulationInput,
   withDeadline,
 } from './engine.ts';
+import { ForkUpstream } from './fork-upstream.ts';
 import { JsonRpcClient, redactUrl } from './json-rpc.ts';
 import { CachedStateReader } from './state-reader.ts';
 import { traceCall } from './traced-call.ts';
@@ -62,7 +65,8 @@ export class ForkEngine implements SimulationEngine {
   readonly #upstream: JsonRpcClient;
   readonly #timeoutMs: number;
   #chainId?: Promise<number>;
-  #head?: { block: SimulationBlock; at: number };
+  #head?: { block: SimulationBlock; raw: unknown; at: number };
+  #proxy?: Promise<ForkUpstream>;
   #fork?: Fork;
   /** Serialises fork switches; simulations wait for it. */
   #switching: Promise<unknown> = Promise.resolve();
@@ -155,23 +159,37 @@ export class ForkEngine implements SimulationEngine {
     const refresh = this.#params.headRefreshMs ?? 1000;
     if (this.#head && Date.now() - this.#head.at < refresh) return BigInt(this.#head.block.number);
     this.stats.headChecks++;
-    const block = await this.#upstreamBlock('latest');
-    this.#head = { block, at: Date.now() };
+    const { block, raw } = await this.#upstreamBlock('latest');
+    this.#head = { block, raw, at: Date.now() };
     return BigInt(block.number);
   }
 
-  async #upstreamBlock(tag: string, timeoutMs = this.#timeoutMs): Promise<SimulationBlock> {
+  async #upstreamBlock(
+    tag: string,
+    timeoutMs = this.#timeoutMs,
+  ): Promise<{ block: SimulationBlock; raw: unknown }> {
     const b = await this.#upstream.request<{ number: string; hash: string; timestamp: string } | null>(
       'eth_getBlockByNumber',
       [tag, false],
       timeoutMs,
     );
     if (!b) throw new IntentError('RPC_ERROR', `the upstream has no block ${tag}`);
-    return {
+    const block: SimulationBlock = {
       number: BigInt(b.number).toString(),
       hash: b.hash.toLowerCase() as `0x${string}`,
       timestamp: BigInt(b.timestamp).toString(),
     };
+    return { block, raw: b };
+  }
+
+  /** The fork's upstream proxy (started once), with its cache narrowed to `block`. */
+  async #forkUpstream(block: bigint): Promise<ForkUpstream> {
+    this.#proxy ??= ForkUpstream.start({ upstreamUrl: this.#params.upstreamUrl, timeoutMs: this.#timeoutMs });
+    const proxy = await this.#proxy;
+    proxy.retain(block);
+    const head = this.#head;
+    if (head && BigInt(head.block.number) === block) proxy.seedBlock(block, false, head.raw);
+    return proxy;
   }
 
   /** Waits for a fork at `block` and registers an active simulation on it. */
@@ -198,12 +216,13 @@ export class ForkEngine implements SimulationEngine {
     if (this.#fork?.blockNumber === block && this.#fork.anvil.process.exitCode === null) return;
     if (this.#active > 0) await new Promise<void>((resolve) => this.#idle.push(resolve));
     const fork = this.#fork;
+    const proxy = await this.#forkUpstream(block);
     if (fork && fork.anvil.process.exitCode === null) {
       this.stats.resets++;
       await fork.client.request('anvil_reset', [
-        { forking: { jsonRpcUrl: this.#params.upstreamUrl, blockNumber: Number(block) } },
+        { forking: { jsonRpcUrl: proxy.url, blockNumber: Number(block) } },
       ]);
-      this.#fork = this.#makeFork(fork.anvil, fork.client, block);
+      this.#fork = this.#makeFork(fork.anvil, fork.client, block, proxy);
       return;
     }
     this.#fork = undefined;
@@ -213,7 +232,7 @@ export class ForkEngine implements SimulationEngine {
       this.stats.spawns++;
       anvil = await startAnvil({
         chainId,
-        forkUrl: this.#params.upstreamUrl,
+        forkUrl: proxy.url,
         forkBlockNumber: block,
         readyTimeoutMs: this.#timeoutMs,
         args: [
@@ -246,13 +265,15 @@ export class ForkEngine implements SimulationEngine {
       throw new IntentError('ENGINE_FAILED', 'the fork engine is closed');
     }
     const client = new JsonRpcClient(anvil.rpcUrl, this.#timeoutMs);
-    this.#fork = this.#makeFork(anvil, client, block);
+    this.#fork = this.#makeFork(anvil, client, block, proxy);
   }
 
-  #makeFork(anvil: Anvil, client: JsonRpcClient, blockNumber: bigint): Fork {
+  #makeFork(anvil: Anvil, client: JsonRpcClient, blockNumber: bigint, proxy: ForkUpstream): Fork {
     const loaded = new Set<string>();
+    // Code of accounts the fork has not loaded: through the proxy at the fork block (one call, or
+    // none when anvil already fetched that account).
     const reader = new CachedStateReader(client, 'latest', this.#timeoutMs, this.#scope(), {
-      client: this.#upstream,
+      client: new JsonRpcClient(proxy.url, this.#timeoutMs),
       blockTag: `0x${blockNumber.toString(16)}`,
       loaded,
     });
@@ -266,7 +287,7 @@ export class ForkEngine implements SimulationEngine {
     const block =
       head && BigInt(head.number) === fork.blockNumber
         ? head
-        : await this.#upstreamBlock(`0x${fork.blockNumber.toString(16)}`, timeoutMs);
+        : (await this.#upstreamBlock(`0x${fork.blockNumber.toString(16)}`, timeoutMs)).block;
     if (this.#fork === fork) fork.block = block;
     return block;
   }
@@ -285,5 +306,11 @@ export class ForkEngine implements SimulationEngine {
     const fork = this.#fork;
     this.#fork = undefined;
     await fork?.anvil.stop();
+    const proxy = this.#proxy;
+    this.#proxy = undefined;
+    await proxy?.then(
+      (p) => p.close(),
+      () => undefined,
+    );
   }
 }

@@ -26,6 +26,12 @@ export interface RpcMeter {
 export interface StartRpcMeterParameters {
   upstreamUrl: string;
   latencyMs?: number;
+  /**
+   * Methods answered with JSON-RPC error -32601 (method not found) instead of being forwarded,
+   * e.g. `eth_getAccountInfo` to stand in for a node that does not implement it (single, not batched,
+   * requests). Counted as calls.
+   */
+  unsupportedMethods?: readonly string[];
 }
 
 /** Starts the proxy on a free port on 127.0.0.1. */
@@ -42,8 +48,11 @@ export async function startRpcMeter(params: StartRpcMeterParameters): Promise<Rp
         res.writeHead(503).end();
         return;
       }
+      let unsupported: { id?: unknown; method?: string } | undefined;
       try {
         const parsed = JSON.parse(body.toString('utf8')) as { method?: string } | { method?: string }[];
+        if (!Array.isArray(parsed) && params.unsupportedMethods?.includes(String(parsed?.method)))
+          unsupported = parsed;
         for (const call of Array.isArray(parsed) ? parsed : [parsed]) {
           const m = String(call?.method);
           recent.push({ method: m, params: (call as { params?: unknown })?.params });
@@ -56,6 +65,15 @@ export async function startRpcMeter(params: StartRpcMeterParameters): Promise<Rp
       }
       state.roundTrips++;
       if (state.latencyMs > 0) await new Promise((r) => setTimeout(r, state.latencyMs));
+      if (unsupported) {
+        const error = {
+          code: -32601,
+          message: `the method ${unsupported.method} does not exist/is not available`,
+        };
+        res.writeHead(200, { 'content-type': 'application/json' });
+        res.end(JSON.stringify({ jsonrpc: '2.0', id: unsupported.id ?? null, error }));
+        return;
+      }
       try {
         const upstream = await fetch(params.upstreamUrl, {
           method: 'POST',

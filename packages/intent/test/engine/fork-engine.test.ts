@@ -248,7 +248,16 @@ describe('ForkEngine on anvil', () => {
     assert.equal(report.simulation.block?.number, (await dev.blockNumber()).toString());
     assert.equal(engine.stats.resets, before + 1);
     assert.ok(meter.calls > 0, 'a new block is fetched from upstream');
-    assert.ok(meter.calls <= 24, `cold re-fork used ${meter.calls} upstream calls`);
+    // Issue target: a cold fork costs <= 12 upstream calls. Through ForkUpstream every fact is
+    // fetched once: head, full block, one eth_getAccountInfo per account, one call per slot.
+    assert.ok(
+      meter.calls <= 12,
+      `cold re-fork used ${meter.calls} upstream calls: ${JSON.stringify([...meter.byMethod])}`,
+    );
+    for (const [method, n] of meter.byMethod) {
+      if (method === 'eth_getBalance' || method === 'eth_getTransactionCount')
+        assert.fail(`${method} called ${n}× although eth_getAccountInfo serves it`);
+    }
   });
 
   it('agrees with the RPC engine (second opinion) on the same block', async () => {
