@@ -77,7 +77,7 @@ export interface DerivedKey {
   tweak: Uint8Array;
 }
 
-/** A message-independent precomputation (DKLs23 rounds 1–2). Single use. */
+/** A message-independent precomputation (DKLs23 rounds 1–2, FROST round one). Single use. */
 export interface Presignature {
   readonly id: string;
   readonly scheme: SchemeId;
@@ -100,6 +100,8 @@ export interface SignWithPresignatureParameters {
   share: KeyShare;
   presignature: Presignature;
   message: Uint8Array;
+  /** BIP-341 key-path tweak (frost-taproot only), as in SignParameters. */
+  taprootMerkleRoot?: Uint8Array | null;
 }
 
 export interface ThresholdScheme {

@@ -203,3 +203,46 @@ export function nobleMsm(
   if (window === 5) return interleavedMSMUnsafe(P, pts, 5)(scalars) as unknown as GroupElement;
   return mulAddUnsafe(P, pts, scalars) as unknown as GroupElement;
 }
+
+/**
+ * Σ s_i·P_i for points fixed in advance and scalars below 2^bits supplied later (public inputs
+ * only). Each P_i is split into `chunks` points P_i·2^(k·w), w = ⌈bits/chunks⌉ (repeated
+ * `double()`), and noble's width-5 interleaved MSM tables for all of them are built now; a
+ * call splits each scalar into its w-bit chunks (Σ_k s_i,k·2^(k·w) = s_i, an identity over
+ * the integers, so the result is exactly Σ s_i·P_i for any points, torsion included) and walks
+ * one doubling chain of w steps instead of ~bits. Costs ~bits doublings per point up front.
+ */
+export function fixedPointsMsm(
+  Point: GroupConstructor,
+  points: readonly GroupElement[],
+  bits: number,
+  chunks: number,
+): (scalars: readonly bigint[]) => GroupElement {
+  const width = Math.ceil(bits / chunks);
+  const shifted: GroupElement[] = [];
+  for (const P of points) {
+    let Q = P;
+    for (let k = 0; k < chunks; k++) {
+      if (k > 0) for (let i = 0; i < width; i++) Q = Q.double();
+      shifted.push(Q);
+    }
+  }
+  type NoblePoints = Parameters<typeof interleavedMSMUnsafe>[1];
+  const P = Point as unknown as Parameters<typeof interleavedMSMUnsafe>[0];
+  const walk = interleavedMSMUnsafe(P, shifted as unknown as NoblePoints, 5);
+  const mask = (1n << BigInt(width)) - 1n;
+  const shift = BigInt(width);
+  return (scalars) => {
+    if (scalars.length !== points.length)
+      throw new MpcError('INVALID_PARAMETERS', 'one scalar per prepared point is required');
+    const split: bigint[] = [];
+    for (let s of scalars) {
+      if (s < 0n || s >= 1n << BigInt(bits)) throw new MpcError('OUT_OF_RANGE', 'scalar too large');
+      for (let k = 0; k < chunks; k++) {
+        split.push(s & mask);
+        s >>= shift;
+      }
+    }
+    return walk(split) as unknown as GroupElement;
+  };
+}

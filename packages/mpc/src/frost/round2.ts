@@ -14,6 +14,16 @@ export interface CommitmentEntry extends SigningCommitment {
 }
 
 /**
+ * Σ ρ_j·E_j for a fixed set of signers' binding commitments, prepared ahead of the message
+ * (a presignature's peers, see `fixedPointsMsm`): `multiply` takes the binding
+ * factors in the order of `identifiers`.
+ */
+export interface PreparedCommitments {
+  readonly identifiers: readonly PartyId[];
+  multiply(factors: readonly bigint[]): GroupElement;
+}
+
+/**
  * The key a signing session signs for. For plain RFC suites it is the group key. For BIP-340
  * it is the (possibly tweaked) key normalised to even Y: `keyTweak` is added to every share
  * and `keyNegated` says whether the tweaked key had odd Y (then the effective secret is negated).
@@ -90,19 +100,30 @@ export function computeBindingFactors(
  * nonces passes them as `own`: on suites where it is cheaper (`ownTermInMsm` false) its term is
  * then (d_i + ρ_i·e_i)·G, one constant-time multiplication on the precomputed base-point table
  * (the scalar is secret); otherwise (E_i, ρ_i) simply joins the MSM. Same point either way.
+ * The E_j of signers covered by `prepared` (a presignature's peers) go through its prepared
+ * MSM instead, and the own term then uses the base table.
  */
 export function computeGroupCommitment(
   suite: Ciphersuite,
   entries: readonly CommitmentEntry[],
   factors: readonly bigint[],
   own?: { identifier: PartyId; nonces: SigningNonces },
+  prepared?: PreparedCommitments,
 ): GroupElement {
   const { Fn } = suite;
   let sum = suite.Point.ZERO;
   const points: GroupElement[] = [];
   const scalars: bigint[] = [];
+  const preparedFactors = new Map<PartyId, bigint>();
+  // With prepared terms there is no long doubling chain for the own term to share.
+  const ownInMsm = suite.ownTermInMsm && prepared === undefined;
   entries.forEach((e, i) => {
-    if (own && !suite.ownTermInMsm && e.identifier === own.identifier) {
+    if (prepared?.identifiers.includes(e.identifier)) {
+      sum = sum.add(e.D);
+      preparedFactors.set(e.identifier, factors[i]!);
+      return;
+    }
+    if (own && !ownInMsm && e.identifier === own.identifier) {
       const k = Fn.add(own.nonces.hiding, Fn.mul(own.nonces.binding, factors[i]!));
       if (k !== 0n) sum = sum.add(suite.Point.BASE.multiply(k));
       return;
@@ -111,6 +132,11 @@ export function computeGroupCommitment(
     points.push(e.E);
     scalars.push(factors[i]!);
   });
+  if (prepared) {
+    if (preparedFactors.size !== prepared.identifiers.length)
+      throw new MpcError('INVALID_PARAMETERS', 'prepared commitments do not match the commitment list');
+    sum = sum.add(prepared.multiply(prepared.identifiers.map((id) => preparedFactors.get(id)!)));
+  }
   const R = sum.add(suite.msm(points, scalars));
   // The identity cannot be serialized (§3.1); honest nonces make this negligible.
   if (R.is0()) throw new MpcError('INVALID_POINT', 'group commitment is the identity');
@@ -142,9 +168,10 @@ export function prepareSigning(
   entries: readonly CommitmentEntry[],
   message: Uint8Array,
   own?: { identifier: PartyId; nonces: SigningNonces },
+  prepared?: PreparedCommitments,
 ): PreparedSigning {
   const { factors, commitmentListHash } = computeBindingFactors(suite, key.PKElement, entries, message);
-  const R = computeGroupCommitment(suite, entries, factors, own);
+  const R = computeGroupCommitment(suite, entries, factors, own, prepared);
   // The one affine conversion of R: challenge input, parity and signature encoding.
   const RElement = suite.serializeElement(R);
   // BIP-340 signs with the even-Y version of R: negate the nonces' contribution when R is odd.

@@ -3,15 +3,18 @@ import { MpcError } from '../errors.ts';
 import type { PartyProtocol } from '../protocol.ts';
 import type {
   DkgParameters,
+  PresignParameters,
   RefreshParameters,
   ReshareParameters,
   Signature,
   SignParameters,
+  SignWithPresignatureParameters,
   ThresholdScheme,
 } from '../scheme.ts';
 import type { KeyShare, SchemeId } from '../share.ts';
 import type { Ciphersuite } from './ciphersuite.ts';
 import { FrostDkgProtocol } from './dkg.ts';
+import { FrostOnlineProtocol, type FrostPresignature, FrostPresignProtocol } from './presign.ts';
 import { FrostRefreshProtocol } from './refresh.ts';
 import { FrostReshareProtocol } from './reshare.ts';
 import { FrostSignProtocol } from './sign.ts';
@@ -44,6 +47,16 @@ export class FrostScheme implements ThresholdScheme {
 
   sign(params: SignParameters): PartyProtocol<Signature> {
     return new FrostSignProtocol(this.suite, params);
+  }
+
+  /** RFC 9591 §5.1 round one ahead of the message: a single-use presignature (presign.ts). */
+  presign(params: PresignParameters): PartyProtocol<FrostPresignature> {
+    return new FrostPresignProtocol(this.suite, params);
+  }
+
+  /** Round two only, on a presignature's commitment list; consumes the presignature. */
+  signWithPresignature(params: SignWithPresignatureParameters): PartyProtocol<Signature> {
+    return new FrostOnlineProtocol(this.suite, params);
   }
 
   refresh(params: RefreshParameters): PartyProtocol<KeyShare> {
