@@ -3,6 +3,7 @@
 // where zero is not allowed), points are 33-byte SEC1 compressed encodings of a non-identity
 // curve point. Hashes into the scalar field take 48 bytes so the reduction bias is < 2^-128.
 import { createHash } from 'node:crypto';
+import { ScalarMultiplier } from '@noble/curves/abstract/curve.js';
 import { secp256k1 } from '@noble/curves/secp256k1.js';
 import { bytesToNumberBE, numberToBytesBE } from '@noble/curves/utils.js';
 import { encodeFields } from '../encoding.ts';
@@ -15,6 +16,55 @@ export const G: Point = Point.BASE;
 /** The group order n. */
 export const N: bigint = Point.Fn.ORDER;
 export const SCALAR_BYTES = 32;
+
+/**
+ * G with a window-9 table (noble's signed fixed-window tables; BASE itself has window 6): 44
+ * instead of 65 table additions per blinded constant-time multiplication (≈ 25 % faster), at the
+ * price of a one-time ≈ 11 300-point table (≈ 2 MB, ≈ 40 ms, built on first use).
+ */
+const BASE_W9: Point = Point.fromAffine(G.toAffine());
+BASE_W9.precompute(9);
+
+/** k·G for a secret k ∈ [1, n): noble's constant-time, scalar-blinded `multiply` over the larger table. */
+export function mulBase(k: bigint): Point {
+  return BASE_W9.multiply(k);
+}
+
+const kernels = new ScalarMultiplier(Point);
+
+/**
+ * k·P for a secret k ∈ [1, n) and a fresh (un-tabled) point P: noble's constant-time fixed-window
+ * kernel (`ScalarMultiplier.mulCT`: a 32-entry table, then per 5-bit window five doublings, a scan
+ * of the whole table and one addition; digits extracted by shift and mask, no digit-dependent
+ * branch), without the 128-bit scalar blinding `Point.multiply` adds on top, which lengthens the
+ * chain from 256 to 384 bits (1.5× the cost). Returns a projective point.
+ */
+export function mulSecretPoint(P: Point, k: bigint): Point {
+  if (k <= 0n || k >= N) throw new MpcError('INVALID_SCALAR', 'secret multiplier out of range');
+  return kernels.mulCT(P, k).p;
+}
+
+/**
+ * λ: secp256k1's GLV endomorphism eigenvalue (ψ(x, y) = (β·x, y) = λ·(x, y); λ³ ≡ 1 mod n), the one
+ * @noble/curves' `multiplyUnsafe` splits scalars along.
+ */
+const LAMBDA = 0x5363ad4cc05c30e0a5261c028812645a122e22ea20816678df02967c1b23bd72n;
+if ((((LAMBDA * LAMBDA) % N) * LAMBDA) % N !== 1n) throw new Error('secp256k1 λ is not a cube root of unity');
+
+/**
+ * A 128-bit challenge in "split" form: ρ = ρ_1 + ρ_2·λ mod n with ρ_1, ρ_2 the two 64-bit halves of
+ * 16 hash bytes. The map (ρ_1, ρ_2) ↦ ρ is injective on [0, 2^64)² — a collision would give a
+ * non-zero (a, b) with a + b·λ ≡ 0 mod n and |a|, |b| < 2^64, far shorter than the shortest vector
+ * of that lattice (≈ 2^128, the GLV basis) — so ρ is uniform on 2^128 values, as a 128-bit ρ is.
+ * noble's GLV split of such a ρ returns (ρ_1, ρ_2) themselves, so ρ·P (public P, variable time)
+ * costs about half of a multiplication by a 128-bit integer.
+ */
+export function splitChallenge(bytes16: Uint8Array): bigint {
+  if (bytes16.length !== 16) throw new MpcError('INVALID_LENGTH', 'challenge must be 16 bytes');
+  const rho1 = bytesToNumberBE(bytes16.subarray(0, 8));
+  const rho2 = bytesToNumberBE(bytes16.subarray(8, 16));
+  return mod(rho1 + rho2 * LAMBDA);
+}
 export const POINT_BYTES = 33;
 
 export const mod = (a: bigint): bigint => {

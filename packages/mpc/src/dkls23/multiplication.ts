@@ -24,7 +24,7 @@
 // Alice sends 3 rather than 4 scalars per OT. A failed check may leak to Alice whether some
 // β_j = 1 (a selective failure); ξ = |n| + 2λ_s makes χ still statistically uniform given
 // that leakage (DKLs19 §3, leftover hash lemma with the random gadget vector).
-import { createCipheriv, createHash } from 'node:crypto';
+import { createHash, hash } from 'node:crypto';
 import { encodeFields } from '../encoding.ts';
 import { MpcError } from '../errors.ts';
 import type { RandomBytes } from '../scheme.ts';
@@ -37,6 +37,7 @@ import {
   type OteReceiverState,
   type OteSenderState,
 } from './ot/extension.ts';
+import { sessionPermutation, tccr } from './ot/tccr.ts';
 
 /** ξ: OTs per multiplication. */
 export const BATCH = 416;
@@ -58,11 +59,22 @@ export function gadgetVector(seed: Uint8Array): bigint[] {
   return g;
 }
 
-const readScalar = (buf: Buffer, offset: number): bigint =>
-  BigInt(`0x${buf.toString('hex', offset, offset + 32)}`);
+const viewOf = (bytes: Uint8Array): DataView =>
+  new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 
-function writeScalar(buf: Buffer, offset: number, v: bigint): void {
-  buf.write(v.toString(16).padStart(64, '0'), offset, 32, 'hex');
+/** The 32-byte big-endian integer at `offset` (four 64-bit reads: no hex round trip). */
+const readScalar = (view: DataView, offset: number): bigint =>
+  (view.getBigUint64(offset) << 192n) |
+  (view.getBigUint64(offset + 8) << 128n) |
+  (view.getBigUint64(offset + 16) << 64n) |
+  view.getBigUint64(offset + 24);
+
+/** Writes 0 ≤ v < 2^256 as 32 bytes big-endian at `offset`. */
+function writeScalar(view: DataView, offset: number, v: bigint): void {
+  view.setBigUint64(offset, v >> 192n);
+  view.setBigUint64(offset + 8, BigInt.asUintN(64, v >> 128n));
+  view.setBigUint64(offset + 16, BigInt.asUintN(64, v >> 64n));
+  view.setBigUint64(offset + 24, BigInt.asUintN(64, v));
 }
 
 /**
@@ -73,71 +85,33 @@ function writeScalar(buf: Buffer, offset: number, v: bigint): void {
  * n > 2^256 − 2^129). The sender hashes x and x ⊕ Δ under the same tweak, which is exactly the
  * correlation this hash is robust to (KOS15 §3). AES (native) replaces SHAKE256 here because it
  * runs once for all 416·2 strings instead of once per string.
+ * `inputs` holds m ≥ count strings of 16 bytes, string i hashed under tweak j = i mod count (the
+ * sender passes q^j for all j, then q^j ⊕ Δ, in one call); the result is flat, scalar k of
+ * string i at index i·WIDTH + k.
  */
-function otOutputs(
-  sid: Uint8Array,
-  columns: Uint8Array,
-  count: number,
-  delta: Uint8Array | null,
-): bigint[][] {
-  const key = createHash('sha256')
-    .update(encodeFields('cairn/dkls23/mul/ot-output-key/v1', [sid]))
-    .digest()
-    .subarray(0, 16);
-  const input = Buffer.alloc(count * COLUMN_BYTES);
-  input.set(columns.subarray(0, count * COLUMN_BYTES));
-  if (delta) for (let i = 0; i < input.length; i++) input[i]! ^= delta[i & 15]!;
-  const pi = (data: Buffer): Buffer => {
-    const c = createCipheriv('aes-128-ecb', key, null);
-    c.setAutoPadding(false);
-    const out = c.update(data);
-    // 32-bit views below need 4-byte alignment.
-    return out.byteOffset % 4 === 0 ? out : Buffer.from(new Uint8Array(out));
-  };
-  const y = pi(input);
-  const blocks = 2 * WIDTH; // 32 bytes per scalar
-  const tweaked = Buffer.alloc(count * blocks * 16);
-  const y32 = new Uint32Array(y.buffer, y.byteOffset, y.length / 4);
-  const t32 = new Uint32Array(tweaked.buffer, tweaked.byteOffset, tweaked.length / 4);
-  for (let j = 0; j < count; j++) {
-    const y0 = y32[4 * j]!;
-    const y1 = y32[4 * j + 1]!;
-    const y2 = y32[4 * j + 2]!;
-    const y3 = y32[4 * j + 3]!;
-    for (let b = 0; b < blocks; b++) {
-      // Tweak (j, b) in the first word (little-endian: distinct for every j < 2^16, b < 256).
-      const o = 4 * (j * blocks + b);
-      t32[o] = y0 ^ (j | (b << 16));
-      t32[o + 1] = y1;
-      t32[o + 2] = y2;
-      t32[o + 3] = y3;
-    }
-  }
-  const z = pi(tweaked);
-  const z32 = new Uint32Array(z.buffer, z.byteOffset, z.length / 4);
-  for (let j = 0; j < count; j++) {
-    for (let b = 0; b < blocks; b++) {
-      const o = 4 * (j * blocks + b);
-      for (let k = 0; k < 4; k++) z32[o + k]! ^= y32[4 * j + k]!;
-    }
-  }
-  const out: bigint[][] = Array.from({ length: WIDTH }, () => new Array<bigint>(count));
-  for (let j = 0; j < count; j++) {
-    for (let k = 0; k < WIDTH; k++) {
-      const o = (j * WIDTH + k) * 32;
-      const v = BigInt(`0x${z.toString('hex', o, o + 32)}`);
-      out[k]![j] = v >= N ? v - N : v;
-    }
+function otOutputs(sid: Uint8Array, inputs: Uint8Array, count: number): bigint[] {
+  const pi = sessionPermutation('cairn/dkls23/mul/ot-output-key/v1', sid);
+  const m = inputs.length / COLUMN_BYTES;
+  const z = tccr(pi, inputs, 2 * WIDTH, count); // 32 bytes per scalar
+  const view = viewOf(z);
+  const out = new Array<bigint>(m * WIDTH);
+  for (let s = 0; s < m * WIDTH; s++) {
+    const v = readScalar(view, 32 * s);
+    out[s] = v >= N ? v - N : v;
   }
   return out;
 }
 
+/**
+ * (χ̃_0, χ̃_1, χ̂) = H(sid, SHA-256(Bob's message), SHA-256(τ‖γ)): the long fields enter through
+ * SHA-256 (collision resistant; native SHA extensions make it 3× faster than SHAKE256 here).
+ */
 function checkChallenge(sid: Uint8Array, bobMessage: Uint8Array, tail: Uint8Array): bigint[] {
-  const bob = createHash('sha256').update(bobMessage).digest();
-  return hashToScalars('cairn/dkls23/mul/check/v1', [sid, bob, tail], WIDTH);
+  const bob = hash('sha256', bobMessage, 'buffer');
+  return hashToScalars('cairn/dkls23/mul/check/v1', [sid, bob, hash('sha256', tail, 'buffer')], WIDTH);
 }
 
-function hashR(sid: Uint8Array, r: Buffer): Uint8Array {
+function hashR(sid: Uint8Array, r: Uint8Array): Uint8Array {
   return createHash('sha256')
     .update(encodeFields('cairn/dkls23/mul/verify/v1', [sid]))
     .update(r)
@@ -151,7 +125,10 @@ export const BOB_MESSAGE_BYTES = NONCE_BYTES + extensionMessageBytes(BATCH);
 const effectiveSid = (sid: Uint8Array, nonce: Uint8Array) =>
   hashFields('cairn/dkls23/mul/session/v1', [sid, nonce]);
 
-export const ALICE_MESSAGE_BYTES = BATCH * WIDTH * 32 + INPUTS * 32 + 32 + 32;
+/** Alice's corrections τ: ξ·(L + 1) scalars, the bulk of her message. */
+export const CORRECTION_BYTES = BATCH * WIDTH * 32;
+/** Alice's message: τ, γ (L scalars), u and H(r). */
+export const ALICE_MESSAGE_BYTES = CORRECTION_BYTES + INPUTS * 32 + 32 + 32;
 
 export interface MulReceiverState {
   readonly sid: Uint8Array;
@@ -206,44 +183,53 @@ export function mulSenderRespond(params: {
     count: BATCH,
     message: params.message.subarray(NONCE_BYTES),
   });
+  // v0 (strings q^j) and v1 (strings q^j ⊕ Δ) in one pass: string i < BATCH is q^i, BATCH + i is q^i ⊕ Δ.
   const delta = params.ote.delta;
+  const strings = new Uint8Array(2 * BATCH * COLUMN_BYTES);
+  strings.set(columns.subarray(0, BATCH * COLUMN_BYTES));
+  for (let i = 0; i < BATCH * COLUMN_BYTES; i++) {
+    strings[BATCH * COLUMN_BYTES + i] = columns[i]! ^ delta[i & 15]!;
+  }
+  const v = otOutputs(sid, strings, BATCH);
+  const v1 = BATCH * WIDTH;
   const alpha = Array.from({ length: WIDTH }, () => randomScalar(params.random));
-  const out = Buffer.alloc(ALICE_MESSAGE_BYTES);
-  const zA: bigint[][] = Array.from({ length: WIDTH }, () => new Array<bigint>(BATCH));
-  const v0 = otOutputs(sid, columns, BATCH, null);
-  const v1 = otOutputs(sid, columns, BATCH, delta);
-  for (let j = 0; j < BATCH; j++) {
-    for (let k = 0; k < WIDTH; k++) {
-      const a = v0[k]![j]!;
-      writeScalar(out, (j * WIDTH + k) * 32, mod(a - v1[k]![j]! + alpha[k]!));
-      zA[k]![j] = a === 0n ? 0n : N - a;
-    }
+  const out = new Uint8Array(ALICE_MESSAGE_BYTES);
+  const view = viewOf(out);
+  // τ_{k,j} = v0 − v1 + α_k; Alice's share of OT j is z^A_{k,j} = −v0_{k,j}.
+  for (let s = 0; s < BATCH * WIDTH; s++) {
+    let tau = v[s]! - v[v1 + s]! + alpha[s % WIDTH]!;
+    if (tau < 0n) tau += N;
+    else if (tau >= N) tau -= N;
+    writeScalar(view, 32 * s, tau);
   }
   const tauEnd = BATCH * WIDTH * 32;
   const gamma: bigint[] = [];
   for (let k = 0; k < INPUTS; k++) {
     gamma.push(mod(inputs[k]! - alpha[k]!));
-    writeScalar(out, tauEnd + 32 * k, gamma[k]!);
+    writeScalar(view, tauEnd + 32 * k, gamma[k]!);
   }
   const chal = checkChallenge(sid, params.message, out.subarray(0, tauEnd + INPUTS * 32));
-  const r = Buffer.alloc(BATCH * 32);
+  // r_j = Σ_k χ̃_k z^A_{k,j} + χ̂ z^A_{2,j} = −Σ_k chal_k·v0_{k,j} (one reduction per j).
+  const r = new Uint8Array(BATCH * 32);
+  const rView = viewOf(r);
+  const [c0, c1, c2] = chal as [bigint, bigint, bigint];
   for (let j = 0; j < BATCH; j++) {
-    let acc = 0n;
-    for (let k = 0; k < WIDTH; k++) acc += chal[k]! * zA[k]![j]!;
-    writeScalar(r, 32 * j, acc % N);
+    const s = j * WIDTH;
+    const acc = (c0 * v[s]! + c1 * v[s + 1]! + c2 * v[s + 2]!) % N;
+    writeScalar(rView, 32 * j, acc === 0n ? 0n : N - acc);
   }
   let u = 0n;
   for (let k = 0; k < WIDTH; k++) u += chal[k]! * alpha[k]!;
-  writeScalar(out, tauEnd + INPUTS * 32, u % N);
+  writeScalar(view, tauEnd + INPUTS * 32, u % N);
   out.set(hashR(sid, r), tauEnd + INPUTS * 32 + 32);
+  // c_k = Σ_j g_j z^A_{k,j} = −Σ_j g_j v0_{k,j}: accumulated unreduced, reduced once.
   const shares: bigint[] = [];
   for (let k = 0; k < INPUTS; k++) {
     let acc = 0n;
-    const z = zA[k]!;
-    for (let j = 0; j < BATCH; j++) acc += gadget[j]! * z[j]!;
-    shares.push(acc % N);
+    for (let j = 0; j < BATCH; j++) acc += gadget[j]! * v[j * WIDTH + k]!;
+    shares.push(mod(-acc));
   }
-  return { shares, message: new Uint8Array(out.buffer, out.byteOffset, out.length) };
+  return { shares, message: out };
 }
 
 /** Bob's last step: checks Alice's message (DKLs19 step 6) and returns his shares d_k. */
@@ -256,10 +242,10 @@ export function mulReceiverFinish(params: {
   if (message.length !== ALICE_MESSAGE_BYTES) {
     throw new MpcError('MALFORMED_MESSAGE', `multiplication message must be ${ALICE_MESSAGE_BYTES} bytes`);
   }
-  const buf = Buffer.from(message.buffer, message.byteOffset, message.length);
+  const view = viewOf(message);
   const tauEnd = BATCH * WIDTH * 32;
   const scalarAt = (offset: number): bigint => {
-    const v = readScalar(buf, offset);
+    const v = readScalar(view, offset);
     if (v >= N) throw new MpcError('INVALID_SCALAR', 'multiplication scalar is not below the group order');
     return v;
   };
@@ -267,24 +253,30 @@ export function mulReceiverFinish(params: {
   const u = scalarAt(tauEnd + INPUTS * 32);
   const rHash = message.subarray(tauEnd + INPUTS * 32 + 32);
   const chal = checkChallenge(state.sid, state.message, message.subarray(0, tauEnd + INPUTS * 32));
-  const v = otOutputs(state.sid, state.columns, BATCH, null);
-  const r = Buffer.alloc(BATCH * 32);
-  const outputs = new Array<bigint>(INPUTS).fill(0n);
+  const [c0, c1, c2] = chal as [bigint, bigint, bigint];
+  const v = otOutputs(state.sid, state.columns, BATCH);
+  const r = new Uint8Array(BATCH * 32);
+  const rView = viewOf(r);
+  let out0 = 0n;
+  let out1 = 0n;
   for (let j = 0; j < BATCH; j++) {
+    // z^B_{k,j} = v_{k,j} + β_j·τ_{k,j}, left unreduced (< 2n). Every τ is parsed and range-checked
+    // whatever β_j, so the work done does not depend on the choice bits (BigInt caveats apply).
     const bit = (state.beta[j >>> 3]! >>> (j & 7)) & 1;
-    let rj = bit === 1 ? u : 0n;
-    for (let k = 0; k < WIDTH; k++) {
-      const offset = (j * WIDTH + k) * 32;
-      // Every τ must be below n; only those of chosen OTs (β_j = 1) are needed as numbers.
-      // A value ≥ n starts with 15 bytes 0xff, so a cheap prefix test settles almost all.
-      let z = v[k]![j]!;
-      if (bit === 1) z = (z + scalarAt(offset)) % N;
-      else if (buf.readUInt32BE(offset) === 0xffffffff) scalarAt(offset);
-      rj -= chal[k]! * z;
-      if (k < INPUTS) outputs[k] = outputs[k]! + gadget[j]! * z;
-    }
-    writeScalar(r, 32 * j, mod(rj));
+    const s = j * WIDTH;
+    const t0 = scalarAt(32 * s);
+    const t1 = scalarAt(32 * s + 32);
+    const t2 = scalarAt(32 * s + 64);
+    const z0 = v[s]! + (bit === 1 ? t0 : 0n);
+    const z1 = v[s + 1]! + (bit === 1 ? t1 : 0n);
+    const z2 = v[s + 2]! + (bit === 1 ? t2 : 0n);
+    // r_j = β_j·u − Σ_k χ̃_k z^B_{k,j} − χ̂ z^B_{2,j}
+    writeScalar(rView, 32 * j, mod((bit === 1 ? u : 0n) - (c0 * z0 + c1 * z1 + c2 * z2)));
+    const g = gadget[j]!;
+    out0 += g * z0;
+    out1 += g * z1;
   }
+  const outputs = [out0, out1];
   const expected = hashR(state.sid, r);
   let diff = 0;
   for (let i = 0; i < 32; i++) diff |= expected[i]! ^ rHash[i]!;

@@ -30,7 +30,6 @@
 //     s = Σ w / Σ u = (H(m) + r_x·(sk + δ))/r; the signature is normalised to low S, its recovery
 //     id set from R, and it is verified before it is returned; an invalid result aborts
 //     (culprit unknown: the protocol cannot attribute a bad w_i).
-import { normalizeZ } from '@noble/curves/abstract/curve.js';
 import { bytesToNumberBE } from '@noble/curves/utils.js';
 import { bytesToHex } from '@noble/hashes/utils.js';
 import { equalBytes, Reader, Writer } from '../encoding.ts';
@@ -45,6 +44,8 @@ import {
   invert,
   lagrangeAtZero,
   mod,
+  mulBase,
+  mulSecretPoint,
   N,
   Point,
   pointFromBytes,
@@ -52,11 +53,13 @@ import {
   randomScalar,
   scalarFromBytes,
   scalarToBytes,
+  splitChallenge,
   u16,
 } from './curve.ts';
 import {
   ALICE_MESSAGE_BYTES,
   BOB_MESSAGE_BYTES,
+  CORRECTION_BYTES,
   gadgetVector,
   type MulReceiverState,
   mulReceiverFinish,
@@ -101,6 +104,21 @@ export function signingContext(s: SigningSetup): Uint8Array {
 }
 
 const ROUND1_BYTES = 32 + 32 + BOB_MESSAGE_BYTES;
+const ROUND2_BYTES = 33 + 33 + 32 + 33 + 32 + ALICE_MESSAGE_BYTES;
+const ONLINE_BYTES = 32 + 32 + 32;
+
+/**
+ * Bytes one signer sends one other signer in a one-shot signing (one direction of a pair;
+ * rounds 1–3, the broadcast counted once per recipient), by part: the KOS15 extension message
+ * (κ·(ξ + κ + 80)/8 matrix bytes and the check values x̃, t̃), Alice's ξ·(L + 1) corrections τ, and
+ * everything else (context, commitment, nonce, R_j, salt, pk_j, ψ, Γ, γ, u, H(r), (u_i, w_i)).
+ */
+export const SIGNING_BYTES_PER_DIRECTION = Object.freeze({
+  otExtension: BOB_MESSAGE_BYTES - 16,
+  aliceCorrections: CORRECTION_BYTES,
+  other: ROUND1_BYTES + ROUND2_BYTES + ONLINE_BYTES - (BOB_MESSAGE_BYTES - 16) - CORRECTION_BYTES,
+  total: ROUND1_BYTES + ROUND2_BYTES + ONLINE_BYTES,
+});
 
 /** Rounds 1–2 of Protocol 3.6 for one signer: shared by one-shot signing and presigning. */
 class PresignRounds {
@@ -155,7 +173,7 @@ class PresignRounds {
     const random = this.#s.random;
     this.#r = randomScalar(random);
     this.#phi = randomScalar(random);
-    this.#R = G.multiply(this.#r);
+    this.#R = mulBase(this.#r);
     this.#salt = random(32);
     this.#RBytes = pointToBytes(this.#R);
     const commitment = commit(this.#nonceContext(this.#party), this.#RBytes, this.#salt);
@@ -200,7 +218,7 @@ class PresignRounds {
       sid: this.context,
     });
     this.#sk = mod(lagrangeAtZero(this.#party, this.#s.signers) * this.#secret.share + zeta);
-    this.#pk = G.multiply(this.#sk);
+    this.#pk = mulBase(this.#sk);
     const pkBytes = pointToBytes(this.#pk);
     const bodies: Uint8Array[] = [];
     const gammas: Point[] = [];
@@ -228,11 +246,10 @@ class PresignRounds {
       // Γ = (c^u + ρ·c^v)·G with ρ hashed from everything else we send (see finish()).
       const gamma = mod(cu + this.#rho(this.#party, to, body) * cv);
       if (gamma === 0n) throw new MpcError('INVALID_PARAMETERS', 'degenerate multiplication share; retry');
-      gammas.push(G.multiply(gamma));
+      gammas.push(mulBase(gamma)); // affine already (`multiply` normalises its result)
       bodies.push(body);
     }
-    // One shared inversion for every Γ encoding of this round.
-    const encoded = normalizeZ(Point, gammas).map(pointToBytes);
+    const encoded = gammas.map(pointToBytes);
     return this.#peers.map((to, i) => {
       const body = bodies[i]!;
       const payload = new Uint8Array(body.length + 33);
@@ -244,12 +261,14 @@ class PresignRounds {
 
   /**
    * ρ for the batched consistency check of Alice `alice`'s round-2 message to Bob `bob`:
-   * 128 bits of H(context, alice, bob, message without Γ). Alice's multiplication inputs (fixed
-   * by τ and γ), R and pk are all in the hash, so she cannot choose them knowing ρ.
+   * uniform on 2^128 values, from 16 bytes of H(context, alice, bob, message without Γ) (in the
+   * split form ρ_1 + ρ_2·λ that halves the cost of ρ·pk_j, see splitChallenge). Alice's
+   * multiplication inputs (fixed by τ and γ), R and pk are all in the hash, so she cannot choose
+   * them knowing ρ.
    */
   #rho(alice: PartyId, bob: PartyId, body: Uint8Array): bigint {
     const h = hashFields('cairn/dkls23/sign/gamma-batch/v1', [this.context, u16(alice), u16(bob), body]);
-    return bytesToNumberBE(h.subarray(0, 16));
+    return splitChallenge(h.subarray(0, 16));
   }
 
   /** After round 2: decommitments, multiplication checks, Γ checks; returns u_i, v_i, φ_i and R. */
@@ -288,9 +307,9 @@ class PresignRounds {
         // (r_j − r') + ρ·(sk_j − sk') = 0: probability 2^-128 per attempt (random oracle).
         // One constant-time multiplication by the secret χ instead of two.
         const rho = this.#rho(from, this.#party, payload.subarray(33));
-        const lhs = Rj.add(pkj.multiplyUnsafe(rho)).multiply(bob.chi);
+        const lhs = mulSecretPoint(Rj.add(pkj.multiplyUnsafe(rho)), bob.chi);
         const d = mod(du + rho * dv);
-        const rhs = gamma.add(d === 0n ? Point.ZERO : G.multiply(d));
+        const rhs = gamma.add(d === 0n ? Point.ZERO : mulBase(d));
         if (!lhs.equals(rhs)) {
           throw new MpcError(
             'INVALID_PROOF',
@@ -311,7 +330,13 @@ class PresignRounds {
     }
     if (R.is0()) throw new MpcError('INVALID_PROOF', 'the instance point is the identity');
     psiSum = mod(psiSum);
-    return { R, u: mod(this.#r * psiSum + uSum), v: mod(this.#sk * psiSum + vSum), phi: this.#phi };
+    // R in affine form once, so the online round reads r_x without an inversion.
+    return {
+      R: Point.fromAffine(R.toAffine()),
+      u: mod(this.#r * psiSum + uSum),
+      v: mod(this.#sk * psiSum + vSum),
+      phi: this.#phi,
+    };
   }
 }
 

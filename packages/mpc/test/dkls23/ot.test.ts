@@ -1,7 +1,16 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { describe, it } from 'node:test';
-import { G, mod, randomScalar } from '../../src/dkls23/curve.ts';
+import {
+  G,
+  mod,
+  mulBase,
+  mulSecretPoint,
+  N,
+  Point,
+  randomScalar,
+  splitChallenge,
+} from '../../src/dkls23/curve.ts';
 import {
   mulReceiverFinish,
   mulReceiverStart,
@@ -10,9 +19,10 @@ import {
 } from '../../src/dkls23/multiplication.ts';
 import { baseOtReceive, baseOtSend, KAPPA } from '../../src/dkls23/ot/base-ot.ts';
 import { extendReceive, extendSend } from '../../src/dkls23/ot/extension.ts';
-import { mulAcc } from '../../src/dkls23/ot/gf128.ts';
+import { innerProduct, load, mulAcc } from '../../src/dkls23/ot/gf128.ts';
 
 const random = (n: number) => new Uint8Array(randomBytes(n));
+const mod2 = (a: bigint) => a % Point.Fp.ORDER;
 
 function setup() {
   const b = randomScalar(random);
@@ -59,6 +69,42 @@ describe('DKLs23 OT and multiplication', () => {
     const acc = new Uint32Array(4);
     mulAcc(Uint32Array.of(2, 0, 0, 0), Uint32Array.of(0, 0, 0, 0x80000000), acc);
     assert.deepEqual([...acc], [0x87, 0, 0, 0]);
+  });
+
+  it('GF(2^128): the bucketed inner product equals the sum of products', () => {
+    for (const count of [1, 15, 416 + 208]) {
+      const a = random(16 * count);
+      const b = random(16 * count);
+      const expected = new Uint32Array(4);
+      const x = new Uint32Array(4);
+      const y = new Uint32Array(4);
+      for (let j = 0; j < count; j++) {
+        load(a, 16 * j, x);
+        load(b, 16 * j, y);
+        mulAcc(x, y, expected);
+      }
+      assert.deepEqual([...innerProduct(a, b, count)], [...expected]);
+    }
+  });
+
+  it('curve helpers: window-9 and kernel multiplications equal noble’s; split challenges are λ-splits', () => {
+    for (let i = 0; i < 4; i++) {
+      const k = randomScalar(random);
+      assert.ok(mulBase(k).equals(G.multiply(k)));
+      const P = G.multiply(randomScalar(random));
+      assert.ok(mulSecretPoint(P, k).equals(P.multiply(k)));
+    }
+    assert.throws(() => mulSecretPoint(G, 0n));
+    assert.throws(() => mulSecretPoint(G, N));
+    // ρ = ρ_1 + ρ_2·λ with λ·(x, y) = (β·x, y), β secp256k1's cube root of unity mod p.
+    const beta = 0x7ae96a2b657c07106e64479eac3434e99cf0497512f58995c1396c28719501een;
+    const bytes = new Uint8Array(16);
+    bytes[15] = 1; // ρ_1 = 0, ρ_2 = 1: ρ = λ
+    const lambda = splitChallenge(bytes);
+    const { x, y } = G.toAffine();
+    assert.ok(G.multiplyUnsafe(lambda).equals(Point.fromAffine({ x: mod2(beta * x), y })));
+    bytes[7] = 3; // ρ_1 = 3
+    assert.equal(splitChallenge(bytes), mod(3n + lambda));
   });
 
   const { sender, receiver } = setup();

@@ -22,7 +22,11 @@ import { MpcError } from '../../errors.ts';
 import type { RandomBytes } from '../../scheme.ts';
 import { encodeFields } from '../../encoding.ts';
 import { KAPPA } from './base-ot.ts';
-import { load, mulAcc, store } from './gf128.ts';
+import { innerProduct, load, mulAcc, store } from './gf128.ts';
+import { BLOCK, type Permutation, sessionPermutation, tccr } from './tccr.ts';
+
+const prgPermutation = (sid: Uint8Array): Permutation =>
+  sessionPermutation('cairn/dkls23/ote/prg-key/v1', sid);
 
 /** Padding columns: KAPPA + statistical security 80, as KOS15 requires for the check to hide x. */
 export const PADDING_BITS = KAPPA + 80;
@@ -49,32 +53,60 @@ export function extensionMessageBytes(count: number): number {
   return KAPPA * rowBytes(count) + 2 * ROW;
 }
 
-/** PRG(seed) for row `row` of session `sid`: SHAKE256(prefix(sid) || row || seed). */
-function prg(prefix: Uint8Array, row: number, seed: Uint8Array, length: number): Uint8Array {
-  return createHash('shake256', { outputLength: length })
-    .update(prefix)
-    .update(Uint8Array.of(row >>> 8, row & 0xff))
-    .update(seed)
-    .digest();
+/**
+ * PRG(seed_i) for every row i of session `sid`, `length` bytes each, into one buffer (row i at
+ * offset i·length): the AES-based tweakable correlation-robust hash (tccr.ts) of the seed's first
+ * 16 bytes under the session's key, at tweaks (i, 0), (i, 1), … — keyed by a uniform secret
+ * 128-bit seed, a PRG (κ = 128); one native AES pass for all rows instead of one hash call per row.
+ */
+function prgRows(pi: Permutation, seeds: readonly Uint8Array[], length: number): Uint8Array {
+  const blocks = Math.ceil(length / BLOCK);
+  const inputs = new Uint8Array(seeds.length * BLOCK);
+  for (let i = 0; i < seeds.length; i++) inputs.set(seeds[i]!.subarray(0, BLOCK), i * BLOCK);
+  const stream = tccr(pi, inputs, blocks, seeds.length);
+  const out = new Uint8Array(seeds.length * length);
+  for (let i = 0; i < seeds.length; i++) {
+    out.set(stream.subarray(i * blocks * BLOCK, i * blocks * BLOCK + length), i * length);
+  }
+  return out;
 }
 
-const prgPrefix = (sid: Uint8Array) => encodeFields('cairn/dkls23/ote/prg/v1', [sid]);
-
-/** Columns of a KAPPA × (8·L) bit matrix given as KAPPA rows of L bytes: (8·L) × 16 bytes. */
-function transpose(rows: readonly Uint8Array[], L: number): Uint8Array {
+/**
+ * Columns of a KAPPA × (8·L) bit matrix given as KAPPA rows of L bytes (row i at offset i·L):
+ * (8·L) columns of 16 bytes. Works on 8×8 bit blocks (rows 8m..8m+7, byte b of each): the
+ * block is transposed with three masked swaps (Hacker's Delight §7-3) held in two 32-bit words.
+ */
+function transpose(rows: Uint8Array, L: number): Uint8Array {
   const out = new Uint8Array(8 * L * ROW);
-  for (let r = 0; r < KAPPA; r++) {
-    const row = rows[r]!;
-    const ob = r >>> 3;
-    const bit = 1 << (r & 7);
+  for (let m = 0; m < KAPPA / 8; m++) {
+    const r0 = 8 * m * L;
     for (let b = 0; b < L; b++) {
-      let v = row[b]!;
-      const base = b * 8 * ROW + ob;
-      while (v !== 0) {
-        const low = 31 - Math.clz32(v & -v);
-        out[base + low * ROW]! |= bit;
-        v &= v - 1;
-      }
+      // Bit 8k + c of (x | y << 32) is bit c of row 8m + k's byte b.
+      let o = r0 + b;
+      let x = rows[o]! | (rows[o + L]! << 8) | (rows[o + 2 * L]! << 16) | (rows[o + 3 * L]! << 24);
+      o += 4 * L;
+      let y = rows[o]! | (rows[o + L]! << 8) | (rows[o + 2 * L]! << 16) | (rows[o + 3 * L]! << 24);
+      let t = (x ^ (x >>> 7)) & 0x00aa00aa;
+      x = x ^ t ^ (t << 7);
+      t = (y ^ (y >>> 7)) & 0x00aa00aa;
+      y = y ^ t ^ (t << 7);
+      t = (x ^ (x >>> 14)) & 0x0000cccc;
+      x = x ^ t ^ (t << 14);
+      t = (y ^ (y >>> 14)) & 0x0000cccc;
+      y = y ^ t ^ (t << 14);
+      t = (x ^ (y << 4)) & 0xf0f0f0f0;
+      x ^= t;
+      y ^= t >>> 4;
+      // Now bit 8c + k is bit c of row 8m + k: byte c is column 8b + c's byte m.
+      const base = 8 * b * ROW + m;
+      out[base] = x & 0xff;
+      out[base + ROW] = (x >>> 8) & 0xff;
+      out[base + 2 * ROW] = (x >>> 16) & 0xff;
+      out[base + 3 * ROW] = x >>> 24;
+      out[base + 4 * ROW] = y & 0xff;
+      out[base + 5 * ROW] = (y >>> 8) & 0xff;
+      out[base + 6 * ROW] = (y >>> 16) & 0xff;
+      out[base + 7 * ROW] = y >>> 24;
     }
   }
   return out;
@@ -105,29 +137,25 @@ export function extendReceive(params: {
   x.set(params.choices.subarray(0, count / 8));
   x.set(params.random(PADDING_BITS / 8), count / 8);
   const message = new Uint8Array(KAPPA * L + 2 * ROW);
-  const t: Uint8Array[] = [];
-  const prefix = prgPrefix(sid);
+  const pi = prgPermutation(sid);
+  const t = prgRows(pi, state.seeds0, L);
+  const u = prgRows(pi, state.seeds1, L);
   for (let i = 0; i < KAPPA; i++) {
-    const ti = prg(prefix, i, state.seeds0[i]!, L);
-    const ui = prg(prefix, i, state.seeds1[i]!, L);
-    for (let b = 0; b < L; b++) ui[b] = ui[b]! ^ ti[b]! ^ x[b]!;
-    message.set(ui, i * L);
-    t.push(ti);
+    const off = i * L;
+    for (let b = 0; b < L; b++) message[off + b] = u[off + b]! ^ t[off + b]! ^ x[b]!;
   }
   const columns = transpose(t, L);
   const chi = challenges(sid, message.subarray(0, KAPPA * L), 8 * L);
+  // x̃ = Σ x'_j·χ_j, without branching on the secret choice bits.
   const xt = new Uint32Array(4);
-  const tt = new Uint32Array(4);
   const c = new Uint32Array(4);
-  const col = new Uint32Array(4);
   for (let j = 0; j < 8 * L; j++) {
     load(chi, j * ROW, c);
-    // x̃ += x'_j · χ_j without branching on the secret choice bit.
     const mask = -((x[j >>> 3]! >>> (j & 7)) & 1) >>> 0;
     for (let w = 0; w < 4; w++) xt[w] = (xt[w]! ^ (c[w]! & mask)) >>> 0;
-    load(columns, j * ROW, col);
-    mulAcc(c, col, tt);
   }
+  // t̃ = Σ χ_j·t^j.
+  const tt = innerProduct(chi, columns, 8 * L);
   store(xt, message, KAPPA * L);
   store(tt, message, KAPPA * L + ROW);
   return { message, columns: columns.subarray(0, count * ROW) };
@@ -149,25 +177,15 @@ export function extendSend(params: {
     throw new MpcError('MALFORMED_MESSAGE', `OT extension message must be ${KAPPA * L + 2 * ROW} bytes`);
   }
   const delta = state.delta;
-  const q: Uint8Array[] = [];
-  const prefix = prgPrefix(sid);
+  const q = prgRows(prgPermutation(sid), state.seeds, L);
   for (let i = 0; i < KAPPA; i++) {
-    const qi = prg(prefix, i, state.seeds[i]!, L);
     const mask = -((delta[i >>> 3]! >>> (i & 7)) & 1) & 0xff;
     const off = i * L;
-    for (let b = 0; b < L; b++) qi[b] = qi[b]! ^ (message[off + b]! & mask);
-    q.push(qi);
+    for (let b = 0; b < L; b++) q[off + b] = q[off + b]! ^ (message[off + b]! & mask);
   }
   const columns = transpose(q, L);
   const chi = challenges(sid, message.subarray(0, KAPPA * L), 8 * L);
-  const qt = new Uint32Array(4);
-  const c = new Uint32Array(4);
-  const col = new Uint32Array(4);
-  for (let j = 0; j < 8 * L; j++) {
-    load(chi, j * ROW, c);
-    load(columns, j * ROW, col);
-    mulAcc(c, col, qt);
-  }
+  const qt = innerProduct(chi, columns, 8 * L);
   // Expected: t̃ + x̃·Δ.
   const xt = new Uint32Array(4);
   const expected = new Uint32Array(4);
