@@ -17,7 +17,7 @@ import {
   type Presignature,
   runProtocol,
 } from '@cairn/mpc';
-import { type MeasureParameters, type Measurement, measure, quantile, report } from './harness.ts';
+import { type MeasureParameters, type Measurement, measure, report, summarize } from './harness.ts';
 
 const SUITE = 'dkls23';
 
@@ -200,20 +200,6 @@ function peerTraffic(pre: PeerPresigned, run: { t2: Any[]; broadcasts: Any[] }) 
 
 const round3 = (x: number) => Math.round(x * 1000) / 1000;
 
-function summary(p: MeasureParameters, samples: number[]): Measurement {
-  samples.sort((a, b) => a - b);
-  const p50 = quantile(samples, 0.5);
-  return {
-    suite: p.suite,
-    name: p.name,
-    params: p.params,
-    p50_ms: round3(p50),
-    p95_ms: round3(quantile(samples, 0.95)),
-    ops_per_s: round3(1000 / p50),
-    samples: samples.length,
-  };
-}
-
 /**
  * Like harness.compare, but ours and the peer are sampled alternately (after their warm-ups), so
  * both see the same machine load; prints the peer's row, then ours with the ratio and `extra`
@@ -241,8 +227,8 @@ function compareInterleaved(
       b.push(performance.now() - t0);
     }
   }
-  const mine = summary(ours, a);
-  const theirs = summary(peer, b);
+  const mine = summarize(ours, a);
+  const theirs = summarize(peer, b);
   const speedup = round3(theirs.p50_ms / mine.p50_ms);
   report(theirs, { peer: peer.peer });
   report(mine, {

@@ -46,6 +46,14 @@ export async function measure(p: MeasureParameters): Promise<Measurement> {
     samples.push(performance.now() - t0);
     if (samples.length >= 5 && performance.now() - started > budget) break;
   }
+  return summarize(p, samples);
+}
+
+/** p50, p95 and ops/s of timed samples (milliseconds; sorted in place). */
+export function summarize(
+  p: Pick<MeasureParameters, 'suite' | 'name' | 'params'>,
+  samples: number[],
+): Measurement {
   samples.sort((a, b) => a - b);
   const p50 = quantile(samples, 0.5);
   return {
