@@ -17,7 +17,7 @@ import {
   type Presignature,
   runProtocol,
 } from '@cairn/mpc';
-import { type MeasureParameters, type Measurement, measure, report, summarize } from './harness.ts';
+import { type MeasureParameters, measure, report, summarize } from './harness.ts';
 
 const SUITE = 'dkls23';
 
