@@ -100,7 +100,7 @@ export class ForkEngine implements SimulationEngine {
       );
     }
     const target = input.blockNumber ?? (await this.#headBlock());
-    const fork = await this.#acquire(target);
+    const fork = await this.#acquire(target, input);
     try {
       this.stats.simulations++;
       const registry = defaultRegistry();
@@ -182,6 +182,14 @@ export class ForkEngine implements SimulationEngine {
     return { block, raw: b };
   }
 
+  /** The coinbase of `block` when the head check fetched it (EIP-3651: every trace loads it). */
+  #coinbase(block: bigint): string | undefined {
+    const head = this.#head;
+    if (!head || BigInt(head.block.number) !== block) return undefined;
+    const miner = (head.raw as { miner?: unknown }).miner;
+    return typeof miner === 'string' ? miner : undefined;
+  }
+
   /** The fork's upstream proxy (started once), with its cache narrowed to `block`. */
   async #forkUpstream(block: bigint): Promise<ForkUpstream> {
     this.#proxy ??= ForkUpstream.start({ upstreamUrl: this.#params.upstreamUrl, timeoutMs: this.#timeoutMs });
@@ -193,7 +201,7 @@ export class ForkEngine implements SimulationEngine {
   }
 
   /** Waits for a fork at `block` and registers an active simulation on it. */
-  async #acquire(block: bigint): Promise<Fork> {
+  async #acquire(block: bigint, input: SimulationInput): Promise<Fork> {
     for (;;) {
       await this.#switching;
       const fork = this.#fork;
@@ -201,7 +209,7 @@ export class ForkEngine implements SimulationEngine {
         this.#active++;
         return fork;
       }
-      const switching = this.#switchTo(block);
+      const switching = this.#switchTo(block, input);
       this.#switching = switching.catch(() => undefined);
       await switching;
     }
@@ -212,11 +220,15 @@ export class ForkEngine implements SimulationEngine {
     if (this.#active === 0) for (const resolve of this.#idle.splice(0)) resolve();
   }
 
-  async #switchTo(block: bigint): Promise<void> {
+  async #switchTo(block: bigint, input: SimulationInput): Promise<void> {
     if (this.#fork?.blockNumber === block && this.#fork.anvil.process.exitCode === null) return;
     if (this.#active > 0) await new Promise<void>((resolve) => this.#idle.push(resolve));
     const fork = this.#fork;
     const proxy = await this.#forkUpstream(block);
+    // Latency only (the calls are the ones anvil makes next anyway): while anvil re-forks, the
+    // accounts every trace of this input loads — sender, target, the block's coinbase — are
+    // already on their way into the proxy's cache.
+    proxy.prefetchAccounts([input.from, input.to, this.#coinbase(block)], block);
     if (fork && fork.anvil.process.exitCode === null) {
       this.stats.resets++;
       await fork.client.request('anvil_reset', [

@@ -119,6 +119,18 @@ export class ForkUpstream {
     this.#put(`block:${number}:${full}`, Promise.resolve(block));
   }
 
+  /**
+   * Starts loading accounts at `block` into the cache (one eth_getAccountInfo each, in parallel),
+   * so that anvil's requests for them find the answer in flight. Only when the upstream is known
+   * to implement eth_getAccountInfo or not known yet; failures are dropped (anvil asks again).
+   */
+  prefetchAccounts(addresses: readonly (string | undefined)[], block: bigint): void {
+    if (this.#accountInfo === false) return;
+    for (const a of new Set(addresses.filter((x): x is string => typeof x === 'string' && ADDRESS.test(x)))) {
+      this.#accountRead('eth_getAccountInfo', a.toLowerCase(), block).catch(() => undefined);
+    }
+  }
+
   /** Drops every cached answer that is not about `block` (the fork moved on). */
   retain(block: bigint): void {
     const suffix = `@${block}`;
