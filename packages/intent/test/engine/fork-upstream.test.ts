@@ -71,6 +71,20 @@ describe('ForkUpstream', () => {
     }
   });
 
+  it('prefetches accounts into the cache: later reads of them cost nothing more', async () => {
+    const { meter, proxy, client } = await setup();
+    const n = await dev.blockNumber();
+    meter.reset();
+    proxy.prefetchAccounts([VAULT, token, VAULT.toUpperCase().replace('0X', '0x'), undefined, 'nonsense'], n);
+    const got = await Promise.all([
+      client.request('eth_getBalance', [VAULT, hex(n)]),
+      client.request('eth_getCode', [token, hex(n)]),
+      client.request('eth_getTransactionCount', [VAULT, hex(n)]),
+    ]);
+    assert.equal(got[0], await upstream.request('eth_getBalance', [VAULT, hex(n)]));
+    assert.deepEqual([...meter.byMethod], [['eth_getAccountInfo', 2]]);
+  });
+
   it('caches storage and blocks per block number, forwards reads at tags every time', async () => {
     const { meter, client } = await setup();
     const n = await dev.blockNumber();
