@@ -14,7 +14,7 @@ export type {
   StateReader,
 } from './engine/engine.ts';
 export { ForkEngine, type ForkEngineParameters, type ForkEngineStats } from './engine/fork-engine.ts';
-export { ForkUpstream, type ForkUpstreamParameters, type ForkUpstreamStats } from './engine/fork-upstream.ts';
+export { ForkUpstream, type ForkUpstreamParameters } from './engine/fork-upstream.ts';
 export { JsonRpcClient, RpcResponseError } from './engine/json-rpc.ts';
 export { type RpcMeter, startRpcMeter } from './engine/rpc-meter.ts';
 export { RpcEngine, type RpcEngineMode, type RpcEngineParameters } from './engine/rpc-engine.ts';

@@ -18,21 +18,14 @@
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { IntentError } from '../errors.ts';
-import { JsonRpcClient, RpcResponseError, redactUrl } from './json-rpc.ts';
+import { JsonRpcClient, RpcResponseError } from './json-rpc.ts';
 
 export interface ForkUpstreamParameters {
   upstreamUrl: string;
   /** Budget of one upstream call (default 10 s). */
   timeoutMs?: number;
-  /** Cached answers kept at most (default 20 000); the cache is cleared when exceeded. */
+  /** Cached answers kept per block at most (default 20 000); that block's cache is cleared when exceeded. */
   maxEntries?: number;
-}
-
-export interface ForkUpstreamStats {
-  /** Calls anvil made to this proxy. */
-  received: number;
-  /** Calls this proxy made to the upstream. */
-  forwarded: number;
 }
 
 interface RpcRequest {
@@ -52,6 +45,13 @@ const ACCOUNT_FIELD = {
   eth_getTransactionCount: 'nonce',
   eth_getCode: 'code',
 } as const;
+
+/** The block number of an explicit hex block tag; undefined for tags such as `latest`. */
+function pinnedBlock(tag: unknown): bigint | undefined {
+  return typeof tag === 'string' && BLOCK_NUMBER.test(tag) ? BigInt(tag) : undefined;
+}
+
+const isAddress = (a: unknown): a is string => typeof a === 'string' && ADDRESS.test(a);
 
 /** True when an upstream error says the method does not exist (so a fallback is in order). */
 function isUnsupported(error: RpcResponseError): boolean {
@@ -78,11 +78,12 @@ function readBody(req: IncomingMessage): Promise<Buffer> {
 }
 
 export class ForkUpstream {
-  readonly stats: ForkUpstreamStats = { received: 0, forwarded: 0 };
   readonly #client: JsonRpcClient;
   readonly #maxEntries: number;
   readonly #server: Server;
-  readonly #cache = new Map<string, Promise<unknown>>();
+  /** Answers per block number (state at a block never changes), then per request. */
+  readonly #blocks = new Map<bigint, Map<string, Promise<unknown>>>();
+  #chainId?: Promise<unknown>;
   /** Whether the upstream implements eth_getAccountInfo (undefined: not known yet). */
   #accountInfo: boolean | undefined;
   #url = '';
@@ -116,7 +117,7 @@ export class ForkUpstream {
 
   /** Seeds the answer to `eth_getBlockByNumber(number, full)` with a block already fetched. */
   seedBlock(number: bigint, full: boolean, block: unknown): void {
-    this.#put(`block:${number}:${full}`, Promise.resolve(block));
+    this.#cacheOf(number).set(`block:${full}`, Promise.resolve(block));
   }
 
   /**
@@ -126,22 +127,14 @@ export class ForkUpstream {
    */
   prefetchAccounts(addresses: readonly (string | undefined)[], block: bigint): void {
     if (this.#accountInfo === false) return;
-    for (const a of new Set(addresses.filter((x): x is string => typeof x === 'string' && ADDRESS.test(x)))) {
-      this.#accountRead('eth_getAccountInfo', a.toLowerCase(), block).catch(() => undefined);
+    for (const a of new Set(addresses.filter(isAddress).map((x) => x.toLowerCase()))) {
+      this.#accountRead('eth_getAccountInfo', a, block).catch(() => undefined);
     }
   }
 
   /** Drops every cached answer that is not about `block` (the fork moved on). */
   retain(block: bigint): void {
-    const suffix = `@${block}`;
-    for (const key of this.#cache.keys()) {
-      if (
-        key.startsWith('block:')
-          ? !key.startsWith(`block:${block}:`)
-          : key !== 'chainId' && !key.endsWith(suffix)
-      )
-        this.#cache.delete(key);
-    }
+    for (const number of this.#blocks.keys()) if (number !== block) this.#blocks.delete(number);
   }
 
   async close(): Promise<void> {
@@ -160,7 +153,6 @@ export class ForkUpstream {
     const calls = (batch ? parsed : [parsed]) as RpcRequest[];
     const answers = await Promise.all(
       calls.map(async (call) => {
-        this.stats.received++;
         const outcome = await this.#answer(call);
         return { jsonrpc: '2.0', id: call?.id ?? null, ...outcome };
       }),
@@ -184,40 +176,31 @@ export class ForkUpstream {
   }
 
   #route(method: string, params: unknown[]): Promise<unknown> {
-    if (method === 'eth_chainId') return this.#cached('chainId', () => this.#forward(method, params));
-    if (method === 'eth_getBlockByNumber' && params.length === 2) {
-      const [tag, full] = params;
-      if (typeof tag === 'string' && BLOCK_NUMBER.test(tag) && typeof full === 'boolean') {
-        return this.#cached(`block:${BigInt(tag)}:${full}`, () => this.#forward(method, params));
-      }
+    const forward = () => this.#forward(method, params);
+    if (method === 'eth_chainId') {
+      this.#chainId ??= forward();
+      this.#chainId.catch(() => {
+        this.#chainId = undefined;
+      });
+      return this.#chainId;
     }
-    if (method in ACCOUNT_FIELD || method === 'eth_getAccountInfo') {
-      const [address, tag] = params;
-      if (
-        params.length === 2 &&
-        typeof address === 'string' &&
-        ADDRESS.test(address) &&
-        typeof tag === 'string' &&
-        BLOCK_NUMBER.test(tag)
-      ) {
-        return this.#accountRead(method, address.toLowerCase(), BigInt(tag));
-      }
+    if (method === 'eth_getBlockByNumber' && params.length === 2) {
+      const block = pinnedBlock(params[0]);
+      if (block !== undefined && typeof params[1] === 'boolean')
+        return this.#cached(block, `block:${params[1]}`, forward);
+    }
+    if ((method in ACCOUNT_FIELD || method === 'eth_getAccountInfo') && params.length === 2) {
+      const block = pinnedBlock(params[1]);
+      if (block !== undefined && isAddress(params[0]))
+        return this.#accountRead(method, params[0].toLowerCase(), block);
     }
     if (method === 'eth_getStorageAt' && params.length === 3) {
-      const [address, slot, tag] = params;
-      if (
-        typeof address === 'string' &&
-        ADDRESS.test(address) &&
-        typeof slot === 'string' &&
-        typeof tag === 'string' &&
-        BLOCK_NUMBER.test(tag)
-      ) {
-        return this.#cached(`slot:${address.toLowerCase()}:${BigInt(slot)}@${BigInt(tag)}`, () =>
-          this.#forward(method, params),
-        );
-      }
+      const [address, slot] = params;
+      const block = pinnedBlock(params[2]);
+      if (block !== undefined && isAddress(address) && typeof slot === 'string')
+        return this.#cached(block, `slot:${address.toLowerCase()}:${BigInt(slot)}`, forward);
     }
-    return this.#forward(method, params);
+    return forward();
   }
 
   /** Balance, nonce, code or all three of an account at a block: one eth_getAccountInfo when possible. */
@@ -225,7 +208,7 @@ export class ForkUpstream {
     const tag = `0x${block.toString(16)}`;
     if (this.#accountInfo !== false) {
       try {
-        const info = (await this.#cached(`account:${address}@${block}`, () =>
+        const info = (await this.#cached(block, `account:${address}`, () =>
           this.#forward('eth_getAccountInfo', [address, tag]),
         )) as { balance?: unknown; nonce?: unknown; code?: unknown } | null;
         this.#accountInfo = true;
@@ -242,32 +225,30 @@ export class ForkUpstream {
     // Known to be missing upstream: say so without asking again (anvil then asks for the three).
     if (method === 'eth_getAccountInfo')
       throw new RpcResponseError(method, -32601, 'the upstream does not implement eth_getAccountInfo');
-    return this.#cached(`${method}:${address}@${block}`, () => this.#forward(method, [address, tag]));
+    return this.#cached(block, `${method}:${address}`, () => this.#forward(method, [address, tag]));
   }
 
-  #cached(key: string, load: () => Promise<unknown>): Promise<unknown> {
-    const hit = this.#cache.get(key);
+  #cacheOf(block: bigint): Map<string, Promise<unknown>> {
+    let cache = this.#blocks.get(block);
+    if (!cache) this.#blocks.set(block, (cache = new Map()));
+    return cache;
+  }
+
+  #cached(block: bigint, key: string, load: () => Promise<unknown>): Promise<unknown> {
+    const cache = this.#cacheOf(block);
+    const hit = cache.get(key);
     if (hit) return hit;
+    if (cache.size >= this.#maxEntries) cache.clear();
     const pending = load();
-    this.#put(key, pending);
+    cache.set(key, pending);
     // Errors are not answers: the next read asks again.
     pending.catch(() => {
-      if (this.#cache.get(key) === pending) this.#cache.delete(key);
+      if (cache.get(key) === pending) cache.delete(key);
     });
     return pending;
   }
 
-  #put(key: string, value: Promise<unknown>): void {
-    if (this.#cache.size >= this.#maxEntries) this.#cache.clear();
-    this.#cache.set(key, value);
-  }
-
   #forward(method: string, params: unknown[]): Promise<unknown> {
-    this.stats.forwarded++;
     return this.#client.request(method, params);
-  }
-
-  toString(): string {
-    return `ForkUpstream(${redactUrl(this.#client.url)})`;
   }
 }
