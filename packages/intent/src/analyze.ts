@@ -8,6 +8,7 @@ import { type AbiRegistry, defaultRegistry } from './decode/registry.ts';
 import {
   type RawSimulation,
   type SimulationEngine,
+  type SimulationInput,
   type StateReader,
   withDeadline,
 } from './engine/engine.ts';
@@ -114,15 +115,7 @@ export async function analyzeTransaction(
       const budget = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
       sim = await withDeadline(
         options.engine.simulate(
-          {
-            chainId: request.chainId,
-            from: request.from,
-            ...(request.to ? { to: request.to } : {}),
-            value: BigInt(request.value),
-            data: request.data,
-            ...(request.gas ? { gas: BigInt(request.gas) } : {}),
-            ...(options.blockNumber !== undefined ? { blockNumber: options.blockNumber } : {}),
-          },
+          simulationInput(request, options.blockNumber),
           options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {},
         ),
         budget + 1000,
@@ -438,6 +431,19 @@ function candidateAddresses(
   return [...out];
 }
 
+/** What the engines simulate for `request`, at `blockNumber` (omitted: the engine's head). */
+function simulationInput(request: TransactionRequest, blockNumber: bigint | undefined): SimulationInput {
+  return {
+    chainId: request.chainId,
+    from: request.from,
+    ...(request.to ? { to: request.to } : {}),
+    value: BigInt(request.value),
+    data: request.data,
+    ...(request.gas ? { gas: BigInt(request.gas) } : {}),
+    ...(blockNumber !== undefined ? { blockNumber } : {}),
+  };
+}
+
 /** Runs the second engine at the primary's block and compares outcome and token/ETH movements. */
 async function secondOpinion(
   engine: SimulationEngine,
@@ -447,15 +453,7 @@ async function secondOpinion(
 ): Promise<SecondOpinion> {
   try {
     const other = await engine.simulate(
-      {
-        chainId: request.chainId,
-        from: request.from,
-        ...(request.to ? { to: request.to } : {}),
-        value: BigInt(request.value),
-        data: request.data,
-        ...(request.gas ? { gas: BigInt(request.gas) } : {}),
-        blockNumber: BigInt(primary.block.number),
-      },
+      simulationInput(request, BigInt(primary.block.number)),
       options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {},
     );
     const differences: string[] = [];

@@ -41,24 +41,17 @@ export const transactionRequestSchema = z
 
 /** Validates and normalises a transaction request; throws IntentError INVALID_INPUT. */
 export function parseTransactionRequest(input: unknown): TransactionRequest {
-  const r = transactionRequestSchema.safeParse(input);
-  if (!r.success) {
-    const issue = r.error.issues[0];
-    throw new IntentError(
-      'INVALID_INPUT',
-      `transaction request: ${issue?.path.join('.') || '(root)'}: ${issue?.message}`,
-    );
-  }
+  const r = parseWith(transactionRequestSchema, 'transaction request', input);
   const out: TransactionRequest = {
     kind: 'transaction',
-    chainId: r.data.chainId,
-    from: r.data.from,
-    value: r.data.value,
-    data: r.data.data,
+    chainId: r.chainId,
+    from: r.from,
+    value: r.value,
+    data: r.data,
   };
-  if (r.data.to) out.to = r.data.to;
-  if (r.data.gas) out.gas = r.data.gas;
-  if (r.data.authorizationList) out.authorizationList = r.data.authorizationList;
+  if (r.to) out.to = r.to;
+  if (r.gas) out.gas = r.gas;
+  if (r.authorizationList) out.authorizationList = r.authorizationList;
   return out;
 }
 
@@ -78,13 +71,18 @@ export const typedDataRequestSchema = z
 
 /** Validates the envelope of a typed-data request (the message itself is checked by src/typed-data). */
 export function parseTypedDataRequest(input: unknown): TypedDataRequest {
-  const r = typedDataRequestSchema.safeParse(input);
+  return parseWith(typedDataRequestSchema, 'typed-data request', input) as TypedDataRequest;
+}
+
+/** Parses `input` with `schema`; the first issue becomes IntentError INVALID_INPUT about `what`. */
+function parseWith<S extends z.ZodType>(schema: S, what: string, input: unknown): z.output<S> {
+  const r = schema.safeParse(input);
   if (!r.success) {
     const issue = r.error.issues[0];
     throw new IntentError(
       'INVALID_INPUT',
-      `typed-data request: ${issue?.path.join('.') || '(root)'}: ${issue?.message}`,
+      `${what}: ${issue?.path.join('.') || '(root)'}: ${issue?.message}`,
     );
   }
-  return r.data as TypedDataRequest;
+  return r.data;
 }

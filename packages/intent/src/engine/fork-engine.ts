@@ -23,7 +23,7 @@ import {
 import { ForkUpstream } from './fork-upstream.ts';
 import { JsonRpcClient, redactUrl } from './json-rpc.ts';
 import { CachedStateReader } from './state-reader.ts';
-import { traceCall } from './traced-call.ts';
+import { traceCall, tracedSimulation } from './traced-call.ts';
 
 export interface ForkEngineParameters {
   /** The chain's RPC (a real node, or a devnet). Never logged with credentials. */
@@ -112,20 +112,7 @@ export class ForkEngine implements SimulationEngine {
         fork.loaded.add(f.from);
         fork.loaded.add(f.to);
       }
-      return {
-        engine: this.name,
-        status: traced.status,
-        block,
-        gasUsed: traced.gasUsed,
-        returnData: traced.returnData,
-        ...(traced.revertReason !== undefined ? { revertReason: traced.revertReason } : {}),
-        trace: traced.frames,
-        logs: traced.logs,
-        storageChanges: traced.storageChanges,
-        codeChanges: traced.codeChanges,
-        complete: true,
-        reader: fork.reader,
-      };
+      return tracedSimulation(this.name, traced, block, fork.reader);
     } finally {
       this.#release();
     }

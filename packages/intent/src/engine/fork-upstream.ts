@@ -229,8 +229,8 @@ export class ForkUpstream {
   }
 
   #cacheOf(block: bigint): Map<string, Promise<unknown>> {
-    let cache = this.#blocks.get(block);
-    if (!cache) this.#blocks.set(block, (cache = new Map()));
+    const cache = this.#blocks.get(block) ?? new Map<string, Promise<unknown>>();
+    this.#blocks.set(block, cache);
     return cache;
   }
 

@@ -15,7 +15,7 @@ import {
 } from './engine.ts';
 import { JsonRpcClient, RpcResponseError } from './json-rpc.ts';
 import { CachedStateReader } from './state-reader.ts';
-import { rpcCallObject, traceCall } from './traced-call.ts';
+import { rpcCallObject, traceCall, tracedSimulation } from './traced-call.ts';
 
 export type RpcEngineMode = 'auto' | 'debug_traceCall' | 'eth_simulateV1';
 
@@ -93,20 +93,7 @@ export class RpcEngine implements SimulationEngine {
       try {
         const traced = await traceCall(this.#client, input, tag, timeoutMs, (s) => registry.nameOf(s));
         this.#mode = 'debug_traceCall';
-        return {
-          engine: this.name,
-          status: traced.status,
-          block: await blockPromise,
-          gasUsed: traced.gasUsed,
-          returnData: traced.returnData,
-          ...(traced.revertReason !== undefined ? { revertReason: traced.revertReason } : {}),
-          trace: traced.frames,
-          logs: traced.logs,
-          storageChanges: traced.storageChanges,
-          codeChanges: traced.codeChanges,
-          complete: true,
-          reader,
-        };
+        return tracedSimulation(this.name, traced, await blockPromise, reader);
       } catch (error) {
         const missing =
           error instanceof RpcResponseError &&

@@ -3,8 +3,8 @@
 // batch, so a warm simulation on a local fork is one round trip.
 import { decodeRevertReason } from '../decode/revert.ts';
 import { IntentError } from '../errors.ts';
-import type { Address, Hex } from '../types.ts';
-import type { SimulationInput } from './engine.ts';
+import type { Address, Hex, SimulationBlock } from '../types.ts';
+import type { RawSimulation, SimulationInput, StateReader } from './engine.ts';
 import { type JsonRpcClient, RpcResponseError } from './json-rpc.ts';
 import {
   flattenCallTrace,
@@ -116,6 +116,29 @@ export async function traceCall(
     result.revertReason = top.revertReason ?? decodeRevertReason(top.output, lookupError) ?? top.error;
   }
   return result;
+}
+
+/** A traced call as an engine's result: the full trace and state diff, on `block`, read through `reader`. */
+export function tracedSimulation(
+  engine: string,
+  traced: TracedCall,
+  block: SimulationBlock,
+  reader: StateReader,
+): RawSimulation {
+  return {
+    engine,
+    status: traced.status,
+    block,
+    gasUsed: traced.gasUsed,
+    returnData: traced.returnData,
+    ...(traced.revertReason !== undefined ? { revertReason: traced.revertReason } : {}),
+    trace: traced.frames,
+    logs: traced.logs,
+    storageChanges: traced.storageChanges,
+    codeChanges: traced.codeChanges,
+    complete: true,
+    reader,
+  };
 }
 
 function insideFailed(flat: FlatTrace, path: string): boolean {

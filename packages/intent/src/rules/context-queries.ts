@@ -1,5 +1,6 @@
 // Read-only questions rules ask of an AnalysisContext: who the vault controls, how far a
 // counterparty is trusted, which decoded calls a request makes. Pure functions, no I/O.
+import { formatUnits } from '../extract/amounts.ts';
 import type {
   Address,
   AnalysisContext,
@@ -131,13 +132,7 @@ export function assetLabel(asset: Asset): string {
 
 /** Raw amount with decimals applied, for messages ("1.5"); raw when decimals are unknown. */
 export function formatAmount(raw: bigint, decimals: number | undefined): string {
-  if (decimals === undefined || decimals === 0) return raw.toString();
-  const negative = raw < 0n;
-  const abs = negative ? -raw : raw;
-  const base = 10n ** BigInt(decimals);
-  const whole = abs / base;
-  const frac = (abs % base).toString().padStart(decimals, '0').replace(/0+$/, '');
-  return `${negative ? '-' : ''}${whole}${frac ? `.${frac}` : ''}`;
+  return decimals === undefined ? raw.toString() : formatUnits(raw, decimals);
 }
 
 /** True when `slot` (any hex spelling) is storage slot 0. */

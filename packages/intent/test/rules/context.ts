@@ -9,6 +9,7 @@ import type {
   DecodedCall,
   Finding,
   Severity,
+  SimulationSummary,
   TransactionRequest,
 } from '../../src/types.ts';
 
@@ -63,20 +64,18 @@ export function approval(extra: Partial<Approval>): Approval {
   };
 }
 
+/** A successful simulation in which nothing happened, with `extra` on top. */
+export function simulation(extra: Partial<SimulationSummary> = {}): SimulationSummary {
+  return { status: 'ok', engine: 'fork', trace: [], logs: [], storageChanges: [], codeChanges: [], ...extra };
+}
+
 /** A context where nothing happens: a simulated, successful no-op, with the standard lists. */
 export function makeContext(extra: Partial<AnalysisContext> = {}): AnalysisContext {
   return {
     chainId: 1,
     vault: { address: VAULT, knownCounterparties: new Set<Address>(), balances: [] },
     request: tx(),
-    simulation: {
-      status: 'ok',
-      engine: 'fork',
-      trace: [],
-      logs: [],
-      storageChanges: [],
-      codeChanges: [],
-    },
+    simulation: simulation(),
     transfers: [],
     assetChanges: [],
     approvals: [],

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { eip7702AuthorizationRule } from '../../src/rules/eip7702-authorization.ts';
-import { DRAINER, makeContext, ROUTER, severities, tx, VAULT } from './context.ts';
+import { DRAINER, makeContext, ROUTER, severities, simulation, tx, VAULT } from './context.ts';
 
 const ZERO = '0x0000000000000000000000000000000000000000';
 
@@ -27,14 +27,9 @@ describe('eip7702-authorization', () => {
     {
       name: 'delegation seen as a code change (designator 0xef0100…) → high',
       ctx: makeContext({
-        simulation: {
-          status: 'ok',
-          engine: 'fork',
-          trace: [],
-          logs: [],
-          storageChanges: [],
+        simulation: simulation({
           codeChanges: [{ address: VAULT, before: '0x', after: `0xef0100${DRAINER.slice(2)}` }],
-        },
+        }),
       }),
       expected: ['high'],
     },

@@ -3,8 +3,8 @@ import { describe, it } from 'node:test';
 import { marketplaceOrderRule } from '../../src/rules/marketplace-order.ts';
 import { analyzeTypedDataMessage } from '../../src/typed-data/index.ts';
 import type { AnalysisContext, TypedData } from '../../src/types.ts';
-import { blurSell, permit2Single, request, seaportListing } from '../typed-data/payloads.ts';
-import { ATTACKER, makeContext, NFT, severities, TOKEN, VAULT } from './context.ts';
+import { BLUR_DOMAIN, blurSell, permit2Single, request, seaportListing } from '../typed-data/payloads.ts';
+import { ATTACKER, makeContext, NFT, severities, simulation, TOKEN, VAULT } from './context.ts';
 
 const FEES = '0x0000a26b00c1f0df003000390027140000faa719'; // OpenSea fee recipient
 const ETH = '1000000000000000000';
@@ -14,14 +14,7 @@ function typedContext(td: TypedData): AnalysisContext {
   return makeContext({
     request: req,
     typedData: analyzeTypedDataMessage(req),
-    simulation: {
-      status: 'not-applicable',
-      engine: 'none',
-      trace: [],
-      logs: [],
-      storageChanges: [],
-      codeChanges: [],
-    },
+    simulation: simulation({ status: 'not-applicable', engine: 'none' }),
   });
 }
 const listing = (payments: { recipient: string; amount: string }[]) =>
@@ -94,12 +87,7 @@ describe('marketplace-order', () => {
 
   it('Blur bulk Root signature → high', () => {
     const ctx = typedContext({
-      domain: {
-        name: 'Blur Exchange',
-        version: '1.0',
-        chainId: 1,
-        verifyingContract: '0x000000000000Ad05Ccc4F10045630fb830B95127',
-      },
+      domain: BLUR_DOMAIN,
       types: { Root: [{ name: 'root', type: 'bytes32' }] },
       primaryType: 'Root',
       message: { root: `0x${'ab'.repeat(32)}` },

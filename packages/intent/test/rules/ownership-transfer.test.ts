@@ -1,11 +1,20 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { OWNERSHIP_TRANSFERRED_TOPIC, ownershipTransferRule } from '../../src/rules/ownership-transfer.ts';
-import type { AnalysisContext, CallFrame, Severity } from '../../src/types.ts';
-import { ATTACKER, decoded, makeContext, SAFE, severities, VAULT } from './context.ts';
+import type { AnalysisContext, CallFrame, EventLog, Severity } from '../../src/types.ts';
+import { ATTACKER, decoded, makeContext, SAFE, severities, simulation as sim, VAULT } from './context.ts';
 
 const OWNED = '0x0e0e0e0e0e0e0e0e0e0e0e0e0e0e0e0e0e0e0e0e';
 const word = (a: string) => `0x${a.slice(2).padStart(64, '0')}` as const;
+/** transferOwnership(ATTACKER) calldata, and the event it emits when OWNED's owner was SAFE. */
+const transferOwnershipToAttacker = `0xf2fde38b${word(ATTACKER).slice(2)}` as const;
+const transferredToAttacker: EventLog = {
+  address: OWNED,
+  topics: [OWNERSHIP_TRANSFERRED_TOPIC, word(SAFE), word(ATTACKER)],
+  data: '0x',
+  framePath: '0.1',
+  index: 0,
+};
 
 function frame(extra: Partial<CallFrame>): CallFrame {
   return {
@@ -21,15 +30,6 @@ function frame(extra: Partial<CallFrame>): CallFrame {
     ...extra,
   };
 }
-const sim = (extra: Partial<AnalysisContext['simulation']>): AnalysisContext['simulation'] => ({
-  status: 'ok',
-  engine: 'fork',
-  trace: [],
-  logs: [],
-  storageChanges: [],
-  codeChanges: [],
-  ...extra,
-});
 
 describe('ownership-transfer', () => {
   const cases: { name: string; ctx: AnalysisContext; expected: Severity[] }[] = [
@@ -45,7 +45,7 @@ describe('ownership-transfer', () => {
     {
       name: 'transferOwnership hidden in a batch (trace) → high',
       ctx: makeContext({
-        simulation: sim({ trace: [frame({ input: `0xf2fde38b${word(ATTACKER).slice(2)}` })] }),
+        simulation: sim({ trace: [frame({ input: transferOwnershipToAttacker })] }),
       }),
       expected: ['high'],
     },
@@ -53,15 +53,7 @@ describe('ownership-transfer', () => {
       name: 'OwnershipTransferred event → high',
       ctx: makeContext({
         simulation: sim({
-          logs: [
-            {
-              address: OWNED,
-              topics: [OWNERSHIP_TRANSFERRED_TOPIC, word(SAFE), word(ATTACKER)],
-              data: '0x',
-              framePath: '0.1',
-              index: 0,
-            },
-          ],
+          logs: [transferredToAttacker],
         }),
       }),
       expected: ['high'],
@@ -94,16 +86,8 @@ describe('ownership-transfer', () => {
           { address: OWNED, meaning: 'ownable.owner', before: SAFE, after: ATTACKER, description: '' },
         ],
         simulation: sim({
-          trace: [frame({ input: `0xf2fde38b${word(ATTACKER).slice(2)}` })],
-          logs: [
-            {
-              address: OWNED,
-              topics: [OWNERSHIP_TRANSFERRED_TOPIC, word(SAFE), word(ATTACKER)],
-              data: '0x',
-              framePath: '0.1',
-              index: 0,
-            },
-          ],
+          trace: [frame({ input: transferOwnershipToAttacker })],
+          logs: [transferredToAttacker],
         }),
       }),
       expected: ['high'],
@@ -121,7 +105,7 @@ describe('ownership-transfer', () => {
       name: 'reverted transferOwnership frame → nothing',
       ctx: makeContext({
         simulation: sim({
-          trace: [frame({ input: `0xf2fde38b${word(ATTACKER).slice(2)}`, error: 'revert' })],
+          trace: [frame({ input: transferOwnershipToAttacker, error: 'revert' })],
         }),
       }),
       expected: [],
@@ -158,7 +142,7 @@ describe('ownership-transfer', () => {
 
   it('names the new owner', () => {
     const [f] = ownershipTransferRule.evaluate(
-      makeContext({ simulation: sim({ trace: [frame({ input: `0xf2fde38b${word(ATTACKER).slice(2)}` })] }) }),
+      makeContext({ simulation: sim({ trace: [frame({ input: transferOwnershipToAttacker })] }) }),
     );
     assert.equal(f?.evidence.newOwner, ATTACKER);
     assert.equal(f?.evidence.contract, OWNED);

@@ -6,18 +6,10 @@ import {
   simulationUnavailableRule,
 } from '../../src/rules/simulation-unavailable.ts';
 import type { AnalysisContext, SimulationSummary, TypedDataRequest } from '../../src/types.ts';
-import { makeContext, severities, VAULT } from './context.ts';
+import { makeContext, severities, simulation, VAULT } from './context.ts';
 
 const sim = (extra: Partial<SimulationSummary>): Partial<AnalysisContext> => ({
-  simulation: {
-    status: 'ok',
-    engine: 'fork',
-    trace: [],
-    logs: [],
-    storageChanges: [],
-    codeChanges: [],
-    ...extra,
-  },
+  simulation: simulation(extra),
 });
 const typed: TypedDataRequest = {
   kind: 'typed-data',

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { untrustedDelegatecallRule } from '../../src/rules/untrusted-delegatecall.ts';
 import type { AnalysisContext, CallFrame, Severity } from '../../src/types.ts';
-import { decoded, makeContext, ROUTER, SAFE, severities, tx } from './context.ts';
+import { decoded, makeContext, ROUTER, SAFE, severities, simulation, tx } from './context.ts';
 
 const EVIL = '0xe7110000000000000000000000000000000000e7';
 const SINGLETON = '0x41675c099f32341bf84bfc5382af534df5c7461a';
@@ -33,9 +33,7 @@ function safeDelegatecall(target: string, extra: Partial<AnalysisContext> = {}):
       functionName: 'execTransaction',
       inner: [decoded({ to: target as `0x${string}`, operation: 'delegatecall', data: '0xa9059cbb' })],
     }),
-    simulation: {
-      status: 'ok',
-      engine: 'fork',
+    simulation: simulation({
       trace: [
         frame({ path: '0', from: '0xf39fd6e51aad88f6f4ce6ab8827279cfffb92266', to: SAFE, input: data }),
         frame({ path: '0.0', depth: 1, type: 'DELEGATECALL', from: SAFE, to: SINGLETON, input: data }),
@@ -48,10 +46,7 @@ function safeDelegatecall(target: string, extra: Partial<AnalysisContext> = {}):
           input: '0xa9059cbb',
         }),
       ],
-      logs: [],
-      storageChanges: [],
-      codeChanges: [],
-    },
+    }),
     ...extra,
   });
 }

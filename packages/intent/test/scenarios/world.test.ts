@@ -39,8 +39,8 @@ describe('scenario contracts on anvil', () => {
   const slot0 = async (address: `0x${string}`) =>
     `0x${((await publicClient.getStorageAt({ address, slot: '0x0' })) ?? '0x').slice(-40)}`;
 
-  it('swap on the AMM pays out the other token', async () => {
-    const before = await publicClient.readContract({
+  const tokenBOfVault = () =>
+    publicClient.readContract({
       address: world.tokenB,
       abi: [
         {
@@ -54,24 +54,14 @@ describe('scenario contracts on anvil', () => {
       functionName: 'balanceOf',
       args: [world.vault],
     });
+
+  it('swap on the AMM pays out the other token', async () => {
+    const before = await tokenBOfVault();
     assert.equal(
       await send(world.amm, calldata('SimpleAMM', 'swap', [world.tokenA, parseEther('10'), 1n, world.vault])),
       'success',
     );
-    const afterSwap = await publicClient.readContract({
-      address: world.tokenB,
-      abi: [
-        {
-          type: 'function',
-          name: 'balanceOf',
-          stateMutability: 'view',
-          inputs: [{ type: 'address' }],
-          outputs: [{ type: 'uint256' }],
-        },
-      ],
-      functionName: 'balanceOf',
-      args: [world.vault],
-    });
+    const afterSwap = await tokenBOfVault();
     assert.ok(afterSwap > before);
   });
 

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { IntentError } from '../../src/errors.ts';
 import { analyzeTypedDataMessage } from '../../src/typed-data/index.ts';
+import { ATTACKER, NFT, TOKEN, VAULT } from '../rules/context.ts';
 import {
   blurSell,
   eip2612Permit,
@@ -15,11 +16,7 @@ import {
   seaportListing,
 } from './payloads.ts';
 
-const VAULT = '0xf39fd6e51aad88f6f4ce6ab8827279cfffb92266';
-const ATTACKER = '0xbad0000000000000000000000000000000000bad';
-const TOKEN = '0xa0b86991c6218b36c1d19d4a2e9eb0ce3606eb48';
 const TOKEN2 = '0xdac17f958d2ee523a2206206994597c13d831ec7';
-const NFT = '0xbc4ca0eda7647a8ab7c2061c2e118a18a936f13d';
 
 describe('analyzeTypedDataMessage', () => {
   it('EIP-2612 permit → one permit approval', () => {

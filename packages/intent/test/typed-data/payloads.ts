@@ -203,6 +203,14 @@ export function seaportListing(p: {
   };
 }
 
+/** The Blur Exchange (v1) EIP-712 domain on mainnet. */
+export const BLUR_DOMAIN = {
+  name: 'Blur Exchange',
+  version: '1.0',
+  chainId: 1,
+  verifyingContract: '0x000000000000Ad05Ccc4F10045630fb830B95127',
+};
+
 const BLUR_TYPES = {
   Order: [
     { name: 'trader', type: 'address' },
@@ -233,12 +241,7 @@ export function blurSell(p: {
   fees?: { rate: number; recipient: string }[];
 }): TypedData {
   return {
-    domain: {
-      name: 'Blur Exchange',
-      version: '1.0',
-      chainId: 1,
-      verifyingContract: '0x000000000000Ad05Ccc4F10045630fb830B95127',
-    },
+    domain: { ...BLUR_DOMAIN },
     types: BLUR_TYPES,
     primaryType: 'Order',
     message: {
