@@ -32,7 +32,8 @@ export function quantile(sorted: readonly number[], q: number): number {
   return sorted[i]!;
 }
 
-const round3 = (x: number) => Math.round(x * 1000) / 1000;
+/** Rounds to three decimals (microseconds, when the unit is milliseconds). */
+export const round3 = (x: number) => Math.round(x * 1000) / 1000;
 
 export async function measure(p: MeasureParameters): Promise<Measurement> {
   const iterations = p.iterations ?? 30;

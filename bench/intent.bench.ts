@@ -12,11 +12,10 @@ import {
   startRpcMeter,
 } from '../packages/intent/src/index.ts';
 import { ALICE, artifact, startDevnet, VAULT } from '../packages/intent/test/engine/devnet.ts';
-import { measure, quantile, report } from './harness.ts';
+import { measure, quantile, report, round3, summarize } from './harness.ts';
 
 const SUITE = 'intent';
 const CHAIN = 31337;
-const round3 = (x: number) => Math.round(x * 1000) / 1000;
 
 export default async function intentBench(): Promise<void> {
   const dev = await startDevnet();
@@ -125,19 +124,16 @@ export default async function intentBench(): Promise<void> {
         if (r.report.simulation.status !== 'ok')
           throw new Error(`cold simulation failed: ${r.report.simulation.error?.message}`);
       }
-      samples.sort((a, b) => a - b);
       calls.sort((a, b) => a - b);
-      const p50 = quantile(samples, 0.5);
       report(
-        {
-          suite: SUITE,
-          name: 'report-cold-fork/erc20-transfer',
-          params: { engine: 'fork', rpc_latency_ms: latencyMs, reforks: 'anvil_reset on each new block' },
-          p50_ms: round3(p50),
-          p95_ms: round3(quantile(samples, 0.95)),
-          ops_per_s: round3(1000 / p50),
-          samples: samples.length,
-        },
+        summarize(
+          {
+            suite: SUITE,
+            name: 'report-cold-fork/erc20-transfer',
+            params: { engine: 'fork', rpc_latency_ms: latencyMs, reforks: 'anvil_reset on each new block' },
+          },
+          samples,
+        ),
         {
           upstream_calls_p50: quantile(calls, 0.5),
           upstream_calls_max: calls[calls.length - 1],

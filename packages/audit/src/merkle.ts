@@ -181,11 +181,10 @@ export function verifyInclusion(p: VerifyInclusionParameters): boolean {
     if (sn === 0) return false;
     if (fn % 2 === 1 || fn === sn) {
       r = nodeHash(node, r);
-      if (fn % 2 === 0) {
-        while (fn % 2 === 0 && fn !== 0) {
-          fn = Math.floor(fn / 2);
-          sn = Math.floor(sn / 2);
-        }
+      // RFC 9162: if LSB(fn) is not set, shift fn and sn right until it is or fn is 0.
+      while (fn % 2 === 0 && fn !== 0) {
+        fn = Math.floor(fn / 2);
+        sn = Math.floor(sn / 2);
       }
     } else {
       r = nodeHash(r, node);
@@ -232,11 +231,10 @@ export function verifyConsistency(p: VerifyConsistencyParameters): boolean {
     if (fn % 2 === 1 || fn === sn) {
       fr = nodeHash(c, fr);
       sr = nodeHash(c, sr);
-      if (fn % 2 === 0) {
-        while (fn % 2 === 0 && fn !== 0) {
-          fn = Math.floor(fn / 2);
-          sn = Math.floor(sn / 2);
-        }
+      // RFC 9162: if LSB(fn) is not set, shift fn and sn right until it is or fn is 0.
+      while (fn % 2 === 0 && fn !== 0) {
+        fn = Math.floor(fn / 2);
+        sn = Math.floor(sn / 2);
       }
     } else {
       sr = nodeHash(sr, c);

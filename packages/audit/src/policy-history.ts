@@ -78,13 +78,7 @@ export class PolicyHistory {
   resolve(decision: DecisionEntry, now: number): PolicyResolution {
     const named = decision.data.policy;
     const list = this.#byId.get(named.id) ?? [];
-    let at = -1;
-    for (let i = list.length - 1; i >= 0; i--) {
-      if (list[i]!.entry.data.hash === named.hash) {
-        at = i;
-        break;
-      }
-    }
+    const at = list.findLastIndex((v) => v.entry.data.hash === named.hash);
     const cited = `policy '${named.id}' version ${named.version} (${short(named.hash)})`;
     if (at < 0) {
       return {

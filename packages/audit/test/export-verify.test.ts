@@ -4,7 +4,8 @@
 import assert from 'node:assert/strict';
 import { before, describe, it } from 'node:test';
 import {
-  AuditLog,
+  canonicalJson,
+  entryLeafHash,
   exportLog,
   INVALID_UTF8_MARK,
   MAX_LINE_BYTES,
@@ -12,20 +13,11 @@ import {
   SIG_COSIGNATURE_V1,
   SIG_ED25519,
   splitLines,
-  SqliteLogStore,
+  toHex,
   type VerifyReport,
   verifyExport,
 } from '../src/index.ts';
-import {
-  lifecycle,
-  makeLog,
-  ORIGIN,
-  POLICY_V1,
-  populate,
-  seededSigner,
-  type TestLog,
-  tick,
-} from './helpers.ts';
+import { lifecycle, makeLog, openFork, POLICY_V1, populate, seededSigner, type TestLog } from './helpers.ts';
 
 async function exportText(
   t: TestLog,
@@ -106,7 +98,6 @@ describe('export and offline verification', () => {
     // A wrong frontier (claims different history before the range) is caught.
     const header = JSON.parse(ls[0]!);
     header.frontier[0] = header.frontier[0].replace(/^./, (c: string) => (c === '0' ? '1' : '0'));
-    const { canonicalJson } = await import('../src/index.ts');
     const r2 = await verifyLines([canonicalJson(header), ...ls.slice(1)], t);
     assert.equal(r2.ok, false);
     assert.ok(r2.problems.some((p) => p.code === 'ROOT_MISMATCH' || p.code === 'INCONSISTENT'));
@@ -171,7 +162,6 @@ describe('export and offline verification', () => {
     // A forged entry with a correct leaf hash, inserted with the next index.
     const forgedEntry = JSON.parse(full[lineOf(full, 8)]!);
     forgedEntry.entry.data.requestId = 'forged';
-    const { canonicalJson, entryLeafHash, toHex } = await import('../src/index.ts');
     const body = canonicalJson(forgedEntry.entry);
     const forgedLine = `{"entry":${body},"index":9,"leaf":"${toHex(entryLeafHash(body))}","type":"entry"}`;
     const ls = full.slice();
@@ -250,14 +240,7 @@ describe('export and offline verification', () => {
     {
       // A checkpoint of a split view (same size, other root, signed by the owner): no witness
       // cosigns it, so it cannot replace the real one.
-      const forkStore = SqliteLogStore.open(':memory:');
-      const fork = await AuditLog.open({
-        store: forkStore,
-        origin: ORIGIN,
-        signer: t.owner,
-        witnesses: t.witnesses,
-        now: tick,
-      });
+      const fork = await openFork(t);
       const realSize = JSON.parse(a[0]).size as number;
       const batch = [];
       for (let n = 100; batch.length < realSize; n++)
@@ -265,11 +248,10 @@ describe('export and offline verification', () => {
       await fork.appendBatch(batch.slice(0, realSize));
       const forged = await fork.checkpoint();
       assert.equal(forged.cosigners.length, 0);
-      const { canonicalJson } = await import('../src/index.ts');
       const ls = full.slice();
       ls[a[1]] = canonicalJson({ type: 'checkpoint', size: realSize, note: forged.note });
       assertBad(await verifyLines(ls, t), firstSize, 'foreign checkpoint');
-      await forkStore.close();
+      await fork.store.close();
     }
     {
       // Keys demanding a witness that never cosigned.

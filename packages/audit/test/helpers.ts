@@ -82,6 +82,20 @@ export async function makeLog(opts: { path?: string; witnesses?: number } = {}):
   };
 }
 
+/**
+ * A second log run by the same owner key against the same witnesses: a split view or a fork.
+ * The caller closes it with `fork.store.close()`.
+ */
+export function openFork(t: TestLog): Promise<AuditLog> {
+  return AuditLog.open({
+    store: SqliteLogStore.open(':memory:'),
+    origin: ORIGIN,
+    signer: t.owner,
+    witnesses: t.witnesses,
+    now: tick,
+  });
+}
+
 // --- A small real policy evaluator (test only) ---------------------------------------------
 // policy: { dailyLimit: "decimal", blockRisk: [levels], approvalAbove: "decimal", allow: [addresses] }
 export function testEvaluate(input: EvaluatorInput): JsonValue {

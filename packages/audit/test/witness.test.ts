@@ -2,8 +2,8 @@
 // so a split view (two different trees of the same size, or a fork) never gets every cosignature.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { AuditLog, formatCheckpoint, formatNote, SqliteLogStore, toHex } from '../src/index.ts';
-import { lifecycle, makeLog, ORIGIN, POLICY_V1, tick } from './helpers.ts';
+import { formatCheckpoint, formatNote, toHex } from '../src/index.ts';
+import { lifecycle, makeLog, ORIGIN, openFork, POLICY_V1 } from './helpers.ts';
 
 describe('witnesses', () => {
   it('refuse a split view: a second log of the same size with a different root', async () => {
@@ -13,14 +13,7 @@ describe('witnesses', () => {
     assert.equal(honest.cosigners.length, 3);
 
     // The same owner key runs a second, rewritten log of the same size against the same witnesses.
-    const forkStore = SqliteLogStore.open(':memory:');
-    const fork = await AuditLog.open({
-      store: forkStore,
-      origin: ORIGIN,
-      signer: t.owner,
-      witnesses: t.witnesses,
-      now: tick,
-    });
+    const fork = await openFork(t);
     const rewritten = lifecycle(1, { version: 1, doc: POLICY_V1 });
     // biome-ignore lint/suspicious/noExplicitAny: rewrite history
     (rewritten[2] as any).data.outcome = { action: 'allow' };
@@ -58,7 +51,7 @@ describe('witnesses', () => {
     // The honest log continues normally.
     await t.log.appendBatch(lifecycle(3, { version: 1, doc: POLICY_V1 }));
     assert.equal((await t.log.checkpoint()).cosigners.length, 3);
-    await forkStore.close();
+    await fork.store.close();
     await t.close();
   });
 

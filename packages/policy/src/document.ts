@@ -4,7 +4,7 @@
 // everywhere: a typo in a policy must never silently widen it.
 import { z } from 'zod';
 import { NATIVE_AMOUNT, USD_DECIMAL } from './amount.ts';
-import { formatIssues, PolicyError } from './errors.ts';
+import { invalidInput } from './errors.ts';
 
 export const POLICY_FORMAT = 'cairn.policy/v1';
 
@@ -250,11 +250,6 @@ export type PolicyDocument = z.infer<typeof PolicyDocument>;
 /** Validates an untrusted value as a policy document; throws INVALID_DOCUMENT with every issue. */
 export function parsePolicyDocument(value: unknown): PolicyDocument {
   const r = PolicyDocument.safeParse(value);
-  if (!r.success) {
-    const details = formatIssues(r.error.issues);
-    throw new PolicyError('INVALID_DOCUMENT', `invalid policy document:\n  ${details.join('\n  ')}`, {
-      details,
-    });
-  }
+  if (!r.success) throw invalidInput('INVALID_DOCUMENT', 'policy document', r.error.issues);
   return r.data;
 }

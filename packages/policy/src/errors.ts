@@ -31,3 +31,13 @@ export class PolicyError extends Error {
 export function formatIssues(issues: readonly { path: readonly PropertyKey[]; message: string }[]): string[] {
   return issues.map((i) => `${i.path.length ? i.path.map(String).join('.') : '(root)'}: ${i.message}`);
 }
+
+/** The error for an untrusted value that fails its schema: `invalid <what>:` and every issue. */
+export function invalidInput(
+  code: PolicyErrorCode,
+  what: string,
+  issues: Parameters<typeof formatIssues>[0],
+): PolicyError {
+  const details = formatIssues(issues);
+  return new PolicyError(code, `invalid ${what}:\n  ${details.join('\n  ')}`, { details });
+}

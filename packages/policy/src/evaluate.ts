@@ -45,6 +45,22 @@ function factsFor(policy: CompiledPolicy, p: EvaluateParameters): EvalFacts {
   };
 }
 
+/**
+ * The facts, the rules the index leaves as candidates, and why USD conditions are unavailable
+ * (null when the policy has none or the USD amount is known).
+ */
+function candidatesFor(policy: CompiledPolicy, p: EvaluateParameters) {
+  const f = factsFor(policy, p);
+  let usdMicros: bigint | null = null;
+  let usdReason: string | null = null;
+  if (policy.index.hasUsd) {
+    const v = usdOf(f, policy.ctx);
+    if (v.ok) usdMicros = v.usdMicros;
+    else usdReason = v.reason;
+  }
+  return { f, usdReason, alive: indexedCandidates(policy.index, p.request, f.initiatorGroups, usdMicros) };
+}
+
 function intentUnavailable(intent: IntentFacts): boolean {
   return effectiveRiskLevel(intent) === 'unknown';
 }
@@ -73,16 +89,8 @@ export function matchRule(policy: CompiledPolicy, index: number, p: EvaluatePara
  * tooling ("which rules matched?") and for the tests that check the index against matchRule().
  */
 export function matchAllRules(policy: CompiledPolicy, p: EvaluateParameters): MatchResult[] {
-  const f = factsFor(policy, p);
+  const { f, usdReason, alive } = candidatesFor(policy, p);
   const index = policy.index;
-  let usdMicros: bigint | null = null;
-  let usdReason: string | null = null;
-  if (index.hasUsd) {
-    const v = usdOf(f, policy.ctx);
-    if (v.ok) usdMicros = v.usdMicros;
-    else usdReason = v.reason;
-  }
-  const alive = indexedCandidates(index, p.request, f.initiatorGroups, usdMicros);
   const memo = index.lazy.map(() => null as MatchResult | null);
   return policy.rules.map((_, i) => {
     if (!hasBit(alive, i)) return false;
@@ -112,19 +120,11 @@ export function isUnavailableResult(r: MatchResult): r is { unavailable: string 
  * Never throws for valid inputs; never reads a clock.
  */
 export function evaluate(policy: CompiledPolicy, p: EvaluateParameters): Decision {
-  const f = factsFor(policy, p);
+  const { f, usdReason, alive } = candidatesFor(policy, p);
   const index = policy.index;
   const gate = intentUnavailable(p.intent);
   let gatedSkips = 0;
   let firstGated: string | null = null;
-  let usdMicros: bigint | null = null;
-  let usdReason: string | null = null;
-  if (index.hasUsd) {
-    const v = usdOf(f, policy.ctx);
-    if (v.ok) usdMicros = v.usdMicros;
-    else usdReason = v.reason;
-  }
-  const alive = indexedCandidates(index, p.request, f.initiatorGroups, usdMicros);
   // lazy condition results: 0 not evaluated, 1 true, 2 false, 3 unavailable
   const memo = new Uint8Array(index.lazy.length);
   const reasons: string[] = [];

@@ -5,7 +5,7 @@
 import { z } from 'zod';
 import { digestBytes, HEX64 } from './digest.ts';
 import { Id, PolicyDocument } from './document.ts';
-import { formatIssues, PolicyError } from './errors.ts';
+import { invalidInput, PolicyError } from './errors.ts';
 import { signatureProblem, StatementSignature } from './signature.ts';
 import {
   AddressBookEntry,
@@ -105,10 +105,7 @@ export function countAdminSignatures(
 /** Verifies a genesis state: consistent, version 1, no predecessor, signed by its own admin quorum. */
 export function verifyGenesis(value: unknown): GovernedState {
   const parsed = SignedGenesis.safeParse(value);
-  if (!parsed.success) {
-    const details = formatIssues(parsed.error.issues);
-    throw new PolicyError('INVALID_STATE', `invalid genesis:\n  ${details.join('\n  ')}`, { details });
-  }
+  if (!parsed.success) throw invalidInput('INVALID_STATE', 'genesis', parsed.error.issues);
   const { state, signatures } = parsed.data;
   if (state.version !== 1 || state.previousHash !== null) {
     throw new PolicyError('INVALID_STATE', 'a genesis state has version 1 and previousHash null');
@@ -153,10 +150,7 @@ export interface ApplyChangeParameters {
  */
 export function applyChange(p: ApplyChangeParameters): GovernedState {
   const parsed = SignedChange.safeParse(p.signed);
-  if (!parsed.success) {
-    const details = formatIssues(parsed.error.issues);
-    throw new PolicyError('INVALID_CHANGE', `invalid change:\n  ${details.join('\n  ')}`, { details });
-  }
+  if (!parsed.success) throw invalidInput('INVALID_CHANGE', 'change', parsed.error.issues);
   const { change, signatures } = parsed.data;
   const base = p.state;
   const baseHash = stateHash(base);

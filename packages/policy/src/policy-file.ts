@@ -5,7 +5,7 @@
 import { parse as parseYaml } from 'yaml';
 import { compilePolicy, type CompiledPolicy, compileState } from './compile.ts';
 import { POLICY_FORMAT, parsePolicyDocument, type PolicyDocument } from './document.ts';
-import { formatIssues, PolicyError } from './errors.ts';
+import { invalidInput, PolicyError } from './errors.ts';
 import {
   type GovernedState,
   type PolicyContext,
@@ -47,10 +47,7 @@ export function parsePolicySource(text: string): PolicySource {
 
 export function parsePolicyContext(value: unknown): PolicyContext {
   const r = PolicyContextSchema.safeParse(value ?? {});
-  if (!r.success) {
-    const details = formatIssues(r.error.issues);
-    throw new PolicyError('INVALID_STATE', `invalid context:\n  ${details.join('\n  ')}`, { details });
-  }
+  if (!r.success) throw invalidInput('INVALID_STATE', 'context', r.error.issues);
   return r.data;
 }
 

@@ -5,7 +5,7 @@ import { z } from 'zod';
 import { DECIMAL, NATIVE_AMOUNT, parsePriceAtto } from './amount.ts';
 import { digestHex } from './digest.ts';
 import { ChainId, Id, RequestKind, RiskLevel } from './document.ts';
-import { formatIssues, PolicyError } from './errors.ts';
+import { invalidInput } from './errors.ts';
 
 /** Milliseconds since the epoch, or an ISO 8601 date-time with offset (converted to ms). */
 export const Instant = z.union([
@@ -77,14 +77,9 @@ export interface PriceSnapshot {
 
 export const NO_PRICES: PriceSnapshot = { prices: new Map() };
 
-function fail(what: string, issues: z.core.$ZodIssue[]): never {
-  const details = formatIssues(issues);
-  throw new PolicyError('INVALID_REQUEST', `invalid ${what}:\n  ${details.join('\n  ')}`, { details });
-}
-
 export function parsePolicyRequest(value: unknown): PolicyRequest {
   const r = PolicyRequestJson.safeParse(value);
-  if (!r.success) fail('request', r.error.issues);
+  if (!r.success) throw invalidInput('INVALID_REQUEST', 'request', r.error.issues);
   return requestFromJson(r.data);
 }
 
@@ -102,13 +97,13 @@ export function requestFromJson(json: z.output<typeof PolicyRequestJson>): Polic
 
 export function parseIntentFacts(value: unknown): IntentFacts {
   const r = IntentFacts.safeParse(value);
-  if (!r.success) fail('intent facts', r.error.issues);
+  if (!r.success) throw invalidInput('INVALID_REQUEST', 'intent facts', r.error.issues);
   return r.data;
 }
 
 export function parsePriceSnapshot(value: unknown): PriceSnapshot {
   const r = PriceSnapshotJson.safeParse(value);
-  if (!r.success) fail('price snapshot', r.error.issues);
+  if (!r.success) throw invalidInput('INVALID_REQUEST', 'price snapshot', r.error.issues);
   return priceSnapshotFromJson(r.data);
 }
 

@@ -5,7 +5,7 @@ import { parseUsdMicros, USD_DECIMAL } from './amount.ts';
 import type { CompiledPolicy } from './compile.ts';
 import type { Decision } from './decision.ts';
 import { Id } from './document.ts';
-import { formatIssues, PolicyError } from './errors.ts';
+import { invalidInput, PolicyError } from './errors.ts';
 import { evaluate } from './evaluate.ts';
 import { MemoryLedger } from './ledger.ts';
 import { ledgerEntryFor } from './pricing.ts';
@@ -85,12 +85,7 @@ export interface ScenarioReport {
 export function parseScenarioFile(text: string): ScenarioFile {
   const value = parseStructured(text, 'the scenarios file');
   const r = ScenarioFile.safeParse(value);
-  if (!r.success) {
-    const details = formatIssues(r.error.issues);
-    throw new PolicyError('INVALID_SCENARIOS', `invalid scenarios file:\n  ${details.join('\n  ')}`, {
-      details,
-    });
-  }
+  if (!r.success) throw invalidInput('INVALID_SCENARIOS', 'scenarios file', r.error.issues);
   return r.data;
 }
 

@@ -5,7 +5,7 @@
 import { z } from 'zod';
 import { digestHex, HEX64 } from './digest.ts';
 import { ChainId, Id, PolicyDocument } from './document.ts';
-import { formatIssues, PolicyError } from './errors.ts';
+import { invalidInput, PolicyError } from './errors.ts';
 
 export const STATE_FORMAT = 'cairn.governed-state/v1';
 
@@ -177,10 +177,7 @@ export function stateProblems(
 /** Validates an untrusted value as a governed state (schema and cross-references). */
 export function parseGovernedState(value: unknown): GovernedState {
   const r = GovernedState.safeParse(value);
-  if (!r.success) {
-    const details = formatIssues(r.error.issues);
-    throw new PolicyError('INVALID_STATE', `invalid governed state:\n  ${details.join('\n  ')}`, { details });
-  }
+  if (!r.success) throw invalidInput('INVALID_STATE', 'governed state', r.error.issues);
   const problems = stateProblems(r.data);
   if (problems.length > 0) {
     throw new PolicyError('INVALID_STATE', `inconsistent governed state:\n  ${problems.join('\n  ')}`, {

@@ -23,6 +23,10 @@ async function cairn(...argv: string[]) {
   return { code, stdout, stderr };
 }
 
+/** `cairn policy diff --from <from> --to <to> --history <example history> ...rest`. */
+const diff = (from: string, to: string, ...rest: string[]) =>
+  cairn('policy', 'diff', '--from', from, '--to', to, '--history', `${E}/history.jsonl`, ...rest);
+
 describe('cairn policy', () => {
   it('--help documents every subcommand', async () => {
     const r = await cairn('policy', '--help');
@@ -128,21 +132,17 @@ describe('cairn policy', () => {
     assert.match(r.stderr, /error\[INVALID_INPUT\]: INVALID_SCENARIOS: scenarios\[0\] \(x\)/);
   });
   it('diff: lists changed decisions, with --since and --json', async () => {
-    const args = [
-      'policy',
-      'diff',
-      '--from',
-      `${E}/policy-v1.json`,
-      '--to',
-      `${E}/policy-v2.json`,
-      '--history',
-      `${E}/history.jsonl`,
-      '--context',
-      `${E}/context.json`,
-      '--now',
-      '2026-11-25T00:00:00Z',
-    ];
-    const all = await cairn(...args, '--json');
+    const v1ToV2 = (...rest: string[]) =>
+      diff(
+        `${E}/policy-v1.json`,
+        `${E}/policy-v2.json`,
+        '--context',
+        `${E}/context.json`,
+        '--now',
+        '2026-11-25T00:00:00Z',
+        ...rest,
+      );
+    const all = await v1ToV2('--json');
     assert.equal(all.code, 0, all.stderr);
     const j = JSON.parse(all.stdout);
     assert.equal(j.evaluated, 400);
@@ -156,53 +156,20 @@ describe('cairn policy', () => {
         }) => c.from.outcome !== c.to.outcome || c.from.approvals !== c.to.approvals,
       ),
     );
-    const recent = JSON.parse((await cairn(...args, '--since', '5d', '--json')).stdout);
+    const recent = JSON.parse((await v1ToV2('--since', '5d', '--json')).stdout);
     assert.ok(recent.evaluated < 400 && recent.evaluated > 0);
     const same = JSON.parse(
-      (
-        await cairn(
-          'policy',
-          'diff',
-          '--from',
-          `${E}/policy-v1.json`,
-          '--to',
-          `${E}/policy-v1.json`,
-          '--history',
-          `${E}/history.jsonl`,
-          '--context',
-          `${E}/context.json`,
-          '--json',
-        )
-      ).stdout,
+      (await diff(`${E}/policy-v1.json`, `${E}/policy-v1.json`, '--context', `${E}/context.json`, '--json'))
+        .stdout,
     );
     assert.equal(same.changed, 0);
-    const text = await cairn(...args);
+    const text = await v1ToV2();
     assert.match(text.stdout, /400 requests re-evaluated, \d+ decisions would change/);
   });
   it('diff: a version id needs the history store; bad durations are usage errors', async () => {
-    const v = await cairn(
-      'policy',
-      'diff',
-      '--from',
-      '3',
-      '--to',
-      `${E}/policy-v2.json`,
-      '--history',
-      `${E}/history.jsonl`,
-    );
+    const v = await diff('3', `${E}/policy-v2.json`);
     assert.match(v.stderr, /error\[UNAVAILABLE\]/);
-    const d = await cairn(
-      'policy',
-      'diff',
-      '--from',
-      `${E}/policy-v1.json`,
-      '--to',
-      `${E}/policy-v2.json`,
-      '--history',
-      `${E}/history.jsonl`,
-      '--since',
-      'a month',
-    );
+    const d = await diff(`${E}/policy-v1.json`, `${E}/policy-v2.json`, '--since', 'a month');
     assert.equal(d.code, 1);
     assert.match(d.stderr, /not a duration/);
     const u = await cairn('policy', 'diff', '--to', `${E}/policy-v2.json`);

@@ -62,16 +62,17 @@ const policy = doc([
 const g = genesis(policy);
 const prices = parsePriceSnapshot({ prices: { [ETH.id]: { usd: '3000', at: T0 } } });
 
-function node() {
+/** A signer node that accepted `state` (by default the genesis) and has an empty ledger. */
+function node(state = g) {
   return {
-    states: new GovernanceHistory(verifyGenesis(signGenesis(g, ['frank', 'grace']))),
+    states: new GovernanceHistory(verifyGenesis(signGenesis(state, ['frank', 'grace']))),
     ledger: new MemoryLedger(),
   };
 }
 
-/** What an honest coordinator computes and relays. */
-function honestJob(r: PolicyRequest) {
-  const compiled = compileState(g);
+/** What an honest coordinator computes and relays (under `state`, by default the genesis). */
+function honestJob(r: PolicyRequest, state = g) {
+  const compiled = compileState(state);
   const decision = evaluate(compiled, {
     request: r,
     intent: SAFE_INTENT,
@@ -282,25 +283,9 @@ describe('sign jobs with passkey approvals', () => {
     const state = genesis(policy);
     state.users.push(passkeyUser('ES256', {}, 'pat'));
     state.groups.find((x) => x.id === 'security')!.members.push('pat');
-    const n = {
-      states: new GovernanceHistory(verifyGenesis(signGenesis(state, ['frank', 'grace']))),
-      ledger: new MemoryLedger(),
-    };
-    const compiled = compileState(state);
+    const n = node(state);
     const r = request({ id: 'passkey-1', amount: 50n * ONE_ETH });
-    const decision = evaluate(compiled, {
-      request: r,
-      intent: SAFE_INTENT,
-      ledger: new MemoryLedger(),
-      prices,
-      now: r.submittedAt,
-    });
-    const binding = {
-      requestId: r.id,
-      requestDigest: requestDigest(r),
-      intentDigest: intentDigest(SAFE_INTENT),
-      policyHash: compiled.policyHash,
-    };
+    const { decision, binding, policyHash } = honestJob(r, state);
     const statement = (b: typeof binding) => ({
       format: 'cairn.approval/v1' as const,
       ...b,
@@ -311,30 +296,14 @@ describe('sign jobs with passkey approvals', () => {
       expiresAt: T0 + 3_600_000,
     });
     const claim = (patApproval: unknown) => ({
-      policyHash: compiled.policyHash,
+      policyHash,
       decision,
       approvals: [approve('carol', binding), approve('dave', binding), patApproval],
     });
-    const ok = checkSignJob({
-      states: n.states,
-      ledger: n.ledger,
-      request: r,
-      intent: SAFE_INTENT,
-      prices,
-      claim: claim(webauthnApproval(statement(binding))),
-      now: T0 + 5000,
-    });
+    const ok = check(n, r, claim(webauthnApproval(statement(binding))));
     assert.equal(ok.ok, true, ok.ok ? '' : ok.refusal.message);
     const other = { ...binding, requestId: 'passkey-2' };
-    const replay = checkSignJob({
-      states: n.states,
-      ledger: n.ledger,
-      request: r,
-      intent: SAFE_INTENT,
-      prices,
-      claim: claim(webauthnApproval(statement(other))),
-      now: T0 + 5000,
-    });
+    const replay = check(n, r, claim(webauthnApproval(statement(other))));
     assert.ok(!replay.ok && replay.refusal.code === 'APPROVAL_INVALID');
   });
 });
