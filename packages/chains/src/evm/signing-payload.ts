@@ -1,15 +1,8 @@
 // The bytes a signer node signs for an EVM request, recomputed from the request itself (never an
 // opaque hash from the coordinator): keccak256 of the serialized unsigned EIP-1559 transaction
 // (EIP-1559 / EIP-2718 type 2), the EIP-712 typed-data hash, or the EIP-191 personal-message hash.
-import {
-  type Hex,
-  hashMessage,
-  hashTypedData,
-  hexToBytes,
-  keccak256,
-  serializeTransaction,
-  type TypedDataDefinition,
-} from 'viem';
+import { type Hex, hashMessage, hashTypedData, hexToBytes, type TypedDataDefinition } from 'viem';
+import { type EvmTransaction, transactionSigningHash } from './transaction.ts';
 
 export interface EvmSigningPayloadRequest {
   /** An EVM kind; any other kind (e.g. `ed25519.message`) throws SigningPayloadError. */
@@ -56,18 +49,8 @@ export function evmSigningPayload(request: EvmSigningPayloadRequest): Uint8Array
             `transaction chain id ${tx.chainId} differs from request chain id ${request.chainId}`,
           );
         }
-        const serialized = serializeTransaction({
-          type: 'eip1559',
-          chainId: tx.chainId,
-          nonce: tx.nonce,
-          to: tx.to as Hex,
-          value: BigInt(tx.value),
-          data: tx.data as Hex,
-          gas: BigInt(tx.gas),
-          maxFeePerGas: BigInt(tx.maxFeePerGas),
-          maxPriorityFeePerGas: BigInt(tx.maxPriorityFeePerGas),
-        });
-        return keccak256(serialized, 'bytes');
+        // The one serialization (and its validation) every signer and the broadcaster use.
+        return hexToBytes(transactionSigningHash(tx as EvmTransaction));
       }
       case 'evm.typed-data': {
         const td = request.typedData;
