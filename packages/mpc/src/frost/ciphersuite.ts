@@ -155,9 +155,7 @@ export function decodeScalar(
   options: { allowZero?: boolean } = {},
 ): bigint {
   checkLength(bytes, Fn.BYTES, 'scalar');
-  let n = 0n;
-  if (Fn.isLE) for (let i = bytes.length - 1; i >= 0; i--) n = (n << 8n) | BigInt(bytes[i]!);
-  else for (let i = 0; i < bytes.length; i++) n = (n << 8n) | BigInt(bytes[i]!);
+  const n = bytesToInt(bytes, Fn.isLE);
   if (n >= Fn.ORDER) throw new MpcError('OUT_OF_RANGE', 'scalar is not reduced modulo the group order');
   if (n === 0n && !options.allowZero) throw new MpcError('ZERO_SCALAR', 'scalar is zero');
   return n;
@@ -230,14 +228,15 @@ export function fixedPointsMsm(
   type NoblePoints = Parameters<typeof interleavedMSMUnsafe>[1];
   const P = Point as unknown as Parameters<typeof interleavedMSMUnsafe>[0];
   const walk = interleavedMSMUnsafe(P, shifted as unknown as NoblePoints, 5);
-  const mask = (1n << BigInt(width)) - 1n;
   const shift = BigInt(width);
+  const mask = (1n << shift) - 1n;
+  const limit = 1n << BigInt(bits);
   return (scalars) => {
     if (scalars.length !== points.length)
       throw new MpcError('INVALID_PARAMETERS', 'one scalar per prepared point is required');
     const split: bigint[] = [];
     for (let s of scalars) {
-      if (s < 0n || s >= 1n << BigInt(bits)) throw new MpcError('OUT_OF_RANGE', 'scalar too large');
+      if (s < 0n || s >= limit) throw new MpcError('OUT_OF_RANGE', 'scalar too large');
       for (let k = 0; k < chunks; k++) {
         split.push(s & mask);
         s >>= shift;

@@ -12,16 +12,24 @@
 //                        finishes only when every other party confirmed the same digest
 import { sha256 } from '@noble/hashes/sha2.js';
 import { randomBytes } from '@noble/hashes/utils.js';
-import { encodeFields, equalBytes, Reader, Writer } from '../encoding.ts';
-import { blame, MpcError, ProtocolAbortError } from '../errors.ts';
+import { encodeFields, Reader, Writer } from '../encoding.ts';
+import { blame, MpcError } from '../errors.ts';
 import { assertMember, assertPartyId, assertThreshold, normalizeParties, type PartyId } from '../party.ts';
 import { type Outgoing, RoundProtocol } from '../protocol.ts';
 import type { DkgParameters, RandomBytes } from '../scheme.ts';
 import type { KeyShare } from '../share.ts';
-import { type Ciphersuite, concat, type GroupElement } from './ciphersuite.ts';
+import { bytesToInt, type Ciphersuite, concat, type GroupElement } from './ciphersuite.ts';
 import { checkConfirmations, confirmationDigest, confirmationPayload } from './confirmation.ts';
+import {
+  checkShares,
+  type DealtCommitments,
+  dealingTranscript,
+  deriveVerifyingShares,
+  readShares,
+  sharePayload,
+} from './dealing.ts';
 import { buildKeyShare } from './key-package.ts';
-import { evaluateCommitment, evaluatePolynomial, randomScalar, sumCommitments } from './polynomial.ts';
+import { evaluatePolynomial, randomScalar, sumCommitments } from './polynomial.ts';
 
 /** The proof-of-knowledge challenge, binding session, scheme, sender, committee and all commitments. */
 export function dkgChallenge(
@@ -60,11 +68,6 @@ export function dkgContext(
   );
 }
 
-interface Round1Package {
-  readonly commitments: GroupElement[];
-  readonly payload: Uint8Array;
-}
-
 export class FrostDkgProtocol extends RoundProtocol<KeyShare> {
   readonly #suite: Ciphersuite;
   readonly #parties: readonly PartyId[];
@@ -72,7 +75,7 @@ export class FrostDkgProtocol extends RoundProtocol<KeyShare> {
   readonly #random: RandomBytes;
   readonly #context: Uint8Array;
   #coefficients: bigint[] = [];
-  #round1 = new Map<PartyId, Round1Package>();
+  #round1 = new Map<PartyId, DealtCommitments>();
   #transcript: Uint8Array | null = null;
   #pending: { share: KeyShare; digest: Uint8Array } | null = null;
 
@@ -147,65 +150,31 @@ export class FrostDkgProtocol extends RoundProtocol<KeyShare> {
       this.#round1.set(from, pkg);
     }
     this.#verifyProofs(proofs);
-    this.#transcript = sha256(
-      encodeFields(
-        'cairn/frost/dkg-round1/v1',
-        this.#parties.map((p) => concat(new Writer().u16(p).finish(), this.#round1.get(p)!.payload)),
-      ),
-    );
+    const transcript = dealingTranscript('cairn/frost/dkg-round1/v1', this.#parties, this.#round1);
+    this.#transcript = transcript;
     this.expect(2, this.#parties, 'direct');
-    return this.peers.map((to) => ({
-      to,
-      payload: new Writer()
-        .fixed(this.#transcript!, 32)
-        .fixed(
-          suite.serializeScalar(evaluatePolynomial(suite, this.#coefficients, BigInt(to))),
-          suite.scalarLength,
-        )
-        .finish(),
-    }));
+    return this.peers.map((to) => ({ to, payload: sharePayload(suite, transcript, this.#coefficients, to) }));
   }
 
   #onRound2(inbox: ReadonlyMap<PartyId, Uint8Array>): Outgoing[] {
     const suite = this.#suite;
     const { Fn } = suite;
-    const received = new Map<PartyId, bigint>();
-    for (const [from, payload] of inbox) {
-      received.set(
-        from,
-        blame(from, () => {
-          const r = new Reader(payload);
-          const echo = r.fixed(32);
-          const s = r.fixed(suite.scalarLength);
-          r.end();
-          if (!equalBytes(echo, this.#transcript!)) {
-            throw new ProtocolAbortError({
-              code: 'INCONSISTENT_BROADCAST',
-              culprit: null,
-              message: `party ${from} received different round-1 broadcasts`,
-            });
-          }
-          return suite.deserializeScalar(s);
-        }),
-      );
-    }
-    const own = evaluatePolynomial(suite, this.#coefficients, BigInt(this.party));
+    const received = readShares({ suite, inbox, transcript: this.#transcript! });
+    let secret = evaluatePolynomial(suite, this.#coefficients, BigInt(this.party));
     this.#coefficients = [];
-    let secret = own;
     for (const s of received.values()) secret = Fn.add(secret, s);
     const dealt = this.#parties.map((p) => this.#round1.get(p)!.commitments);
     let C = sumCommitments(suite, dealt, this.#threshold);
     // One check for all dealers: s·G == Σ_i Σ_k x^k·C_i,k. Only if it fails, find the dealer.
-    const mine = evaluateCommitment(suite, C, this.party);
-    if (secret === 0n || !suite.Point.BASE.multiply(secret).equals(mine)) {
-      for (const [from, s] of received) {
-        const expected = evaluateCommitment(suite, this.#round1.get(from)!.commitments, this.party);
-        if (!suite.Point.BASE.multiply(s).equals(expected)) {
-          this.abort('INVALID_SHARE', from, 'secret share does not match the dealer commitments');
-        }
-      }
-      this.abort('INVALID_SHARE', null, 'secret shares do not match the commitments');
-    }
+    checkShares({
+      suite,
+      party: this.party,
+      total: secret,
+      commitments: C,
+      received,
+      dealt: (from) => this.#round1.get(from)!.commitments,
+      what: 'secret',
+    });
     this.#checkSubgroup(C);
     let PK = C[0]!;
     if (PK.is0()) this.abort('INVALID_POINT', null, 'group key is the identity');
@@ -215,12 +184,7 @@ export class FrostDkgProtocol extends RoundProtocol<KeyShare> {
       C = C.map((c) => c.negate());
       PK = C[0]!;
     }
-    const verifyingShares = new Map<PartyId, GroupElement>();
-    for (const p of this.#parties) {
-      const y = evaluateCommitment(suite, C, p);
-      if (y.is0()) this.abort('INVALID_POINT', null, `verifying share of party ${p} is the identity`);
-      verifyingShares.set(p, y);
-    }
+    const verifyingShares = deriveVerifyingShares(suite, this.#parties, C);
     this.#round1.clear();
     const share = buildKeyShare({
       suite,
@@ -255,10 +219,7 @@ export class FrostDkgProtocol extends RoundProtocol<KeyShare> {
       const points: GroupElement[] = [];
       const scalars: bigint[] = [];
       for (const p of proofs) {
-        const w = this.#random(16);
-        let r = 0n;
-        for (const b of w) r = (r << 8n) | BigInt(b);
-        r |= 1n; // non-zero
+        const r = bytesToInt(this.#random(16), false) | 1n; // non-zero
         muSum = Fn.add(muSum, Fn.mul(r, p.mu));
         points.push(p.R, p.C0);
         scalars.push(r, Fn.mul(r, p.c));

@@ -1,6 +1,7 @@
 // FROST (RFC 9591) for Cairn: the ThresholdScheme implementations and the pure round functions.
 export * from './aggregate.ts';
 export * from './ciphersuite.ts';
+export * from './dealing.ts';
 export * from './dkg.ts';
 export * from './key-package.ts';
 export * from './polynomial.ts';

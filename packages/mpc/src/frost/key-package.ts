@@ -79,16 +79,14 @@ export function buildKeyShare(p: BuildKeyShareParameters): KeyShare {
       .finish(),
   });
   const verifyingShares = new Map(share.parties.map((party) => [party, p.verifyingShares.get(party)!]));
-  const PK = rememberGroupKey(suite, share.publicKey, p.PK);
-  rememberPublicState(publicStateId(suite, share), {
-    PK,
-    PKElement: suite.serializeElement(PK),
-    verifyingShareBytes: new Map(
-      share.parties.map((party) => [party, suite.serializeElement(verifyingShares.get(party)!)]),
-    ),
-    verifyingShares,
-    verifyingSetHash: sha256(encodeFields('cairn/frost/verifying-set/v1', [share.publicState])),
-  });
+  const verifyingShareBytes = new Map(
+    share.parties.map((party) => [party, suite.serializeElement(verifyingShares.get(party)!)]),
+  );
+  const PK = cachedGroupKey(suite, share.publicKey, () => p.PK);
+  rememberPublicState(
+    publicStateId(suite, share),
+    publicKeyState(suite, share, PK, verifyingShares, verifyingShareBytes),
+  );
   return share;
 }
 
@@ -97,11 +95,19 @@ export function buildKeyShare(p: BuildKeyShareParameters): KeyShare {
 const groupKeys = new Map<string, GroupElement>();
 const MAX_GROUP_KEYS = 64;
 
-/** Caches an already validated group key point (from DKG, refresh, reshare or import). */
-function rememberGroupKey(suite: Ciphersuite, publicKey: Uint8Array, PK: GroupElement): GroupElement {
+/**
+ * The cached point of a group key, else `decode()` (decoding and validating `publicKey`, or a
+ * point DKG, refresh, reshare or import already validated) with its table precomputed, cached.
+ */
+function cachedGroupKey(suite: Ciphersuite, publicKey: Uint8Array, decode: () => GroupElement): GroupElement {
   const id = `${suite.scheme}:${bytesToHex(publicKey)}`;
   const cached = groupKeys.get(id);
-  if (cached) return cached;
+  if (cached) {
+    groupKeys.delete(id);
+    groupKeys.set(id, cached);
+    return cached;
+  }
+  const PK = decode();
   PK.precompute(8, true);
   groupKeys.set(id, PK);
   if (groupKeys.size > MAX_GROUP_KEYS) groupKeys.delete(groupKeys.keys().next().value!);
@@ -110,18 +116,7 @@ function rememberGroupKey(suite: Ciphersuite, publicKey: Uint8Array, PK: GroupEl
 
 /** Decodes a group key once per process and precomputes its multiplication table. */
 export function groupKeyPoint(suite: Ciphersuite, publicKey: Uint8Array): GroupElement {
-  const id = `${suite.scheme}:${bytesToHex(publicKey)}`;
-  const cached = groupKeys.get(id);
-  if (cached) {
-    groupKeys.delete(id);
-    groupKeys.set(id, cached);
-    return cached;
-  }
-  const PK = suite.decodePublicKey(publicKey);
-  PK.precompute(8, true);
-  groupKeys.set(id, PK);
-  if (groupKeys.size > MAX_GROUP_KEYS) groupKeys.delete(groupKeys.keys().next().value!);
-  return PK;
+  return cachedGroupKey(suite, publicKey, () => suite.decodePublicKey(publicKey));
 }
 
 const states = new WeakMap<KeyShare, FrostKeyState>();
@@ -156,6 +151,22 @@ function publicStateId(suite: Ciphersuite, share: KeyShare): string {
   );
 }
 
+function publicKeyState(
+  suite: Ciphersuite,
+  share: KeyShare,
+  PK: GroupElement,
+  verifyingShares: ReadonlyMap<PartyId, GroupElement>,
+  verifyingShareBytes: ReadonlyMap<PartyId, Uint8Array>,
+): PublicKeyState {
+  return {
+    PK,
+    PKElement: suite.serializeElement(PK),
+    verifyingShareBytes,
+    verifyingShares,
+    verifyingSetHash: sha256(encodeFields('cairn/frost/verifying-set/v1', [share.publicState])),
+  };
+}
+
 function rememberPublicState(id: string, state: PublicKeyState): void {
   publicStates.set(id, state);
   if (publicStates.size > MAX_PUBLIC_STATES) publicStates.delete(publicStates.keys().next().value!);
@@ -184,13 +195,7 @@ function loadPublicState(suite: Ciphersuite, share: KeyShare): PublicKeyState {
     entries.map(([p, b]) => [p, suite.deserializeElement(b)]),
   );
   assertConsistentSharing(suite, share.parties, share.threshold, (p) => verifyingShares.get(p)!, PK);
-  const state: PublicKeyState = {
-    PK,
-    PKElement: suite.serializeElement(PK),
-    verifyingShareBytes,
-    verifyingShares,
-    verifyingSetHash: sha256(encodeFields('cairn/frost/verifying-set/v1', [share.publicState])),
-  };
+  const state = publicKeyState(suite, share, PK, verifyingShares, verifyingShareBytes);
   rememberPublicState(id, state);
   return state;
 }

@@ -1,7 +1,5 @@
 // Shamir sharing and Feldman VSS (RFC 9591 Appendix C), shared by DKG, refresh and reshare.
-import { equalBytes, Reader } from '../encoding.ts';
-import { blame, MpcError, ProtocolAbortError } from '../errors.ts';
-import type { PartyId } from '../party.ts';
+import { MpcError } from '../errors.ts';
 import type { RandomBytes } from '../scheme.ts';
 import { bytesToInt, type Ciphersuite, type GroupElement } from './ciphersuite.ts';
 
@@ -54,36 +52,4 @@ export function sumCommitments(
   const out: GroupElement[] = Array.from({ length }, () => suite.Point.ZERO);
   for (const v of vectors) for (let k = 0; k < length; k++) out[k] = out[k]!.add(v[k]!);
   return out;
-}
-
-/**
- * Decodes a refresh or reshare round-1 broadcast: the 32-byte context the sender dealt for, then
- * `count` commitments. Any decoding failure is blamed on the sender; a different context (another
- * key, committee, version or session) aborts with KEY_MISMATCH, attributed to no one because
- * either side may hold the stale state.
- */
-export function decodeDealtCommitments(p: {
-  suite: Ciphersuite;
-  from: PartyId;
-  payload: Uint8Array;
-  context: Uint8Array;
-  count: number;
-  /** What a different context means, e.g. "refreshes a different key generation or session". */
-  mismatch: string;
-}): { commitments: GroupElement[]; payload: Uint8Array } {
-  const { suite, from, payload } = p;
-  return blame(from, () => {
-    const r = new Reader(payload);
-    const context = r.fixed(32);
-    const encoded = Array.from({ length: p.count }, () => r.fixed(suite.elementLength));
-    r.end();
-    if (!equalBytes(context, p.context)) {
-      throw new ProtocolAbortError({
-        code: 'KEY_MISMATCH',
-        culprit: null,
-        message: `party ${from} ${p.mismatch}`,
-      });
-    }
-    return { commitments: encoded.map((e) => suite.deserializeElementFast(e)), payload };
-  });
 }

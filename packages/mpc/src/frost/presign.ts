@@ -30,7 +30,6 @@ import { type Outgoing, RoundProtocol } from '../protocol.ts';
 import type {
   Presignature,
   PresignParameters,
-  RandomBytes,
   Signature,
   SignWithPresignatureParameters,
 } from '../scheme.ts';
@@ -38,11 +37,10 @@ import type { SchemeId } from '../share.ts';
 import { type Ciphersuite, fixedPointsMsm } from './ciphersuite.ts';
 import { type FrostKeyState, loadKeyState } from './key-package.ts';
 import type { SigningNonces } from './round1.ts';
-import { type CommitmentEntry, type PreparedCommitments, sortCommitments } from './round2.ts';
+import type { CommitmentEntry, PreparedCommitments } from './round2.ts';
 import {
+  CommitmentRound,
   checkSigners,
-  commitmentRound,
-  readCommitments,
   sessionContext,
   ShareRound,
   signingKeyFor,
@@ -139,9 +137,7 @@ export class FrostPresignProtocol extends RoundProtocol<FrostPresignature> {
   readonly #state: FrostKeyState;
   readonly #signers: readonly PartyId[];
   readonly #context: Uint8Array;
-  readonly #random: RandomBytes;
-  #nonces: SigningNonces | null = null;
-  #own: CommitmentEntry | null = null;
+  readonly #commitments: CommitmentRound;
 
   constructor(suite: Ciphersuite, params: PresignParameters) {
     const state = loadKeyState(suite, params.share);
@@ -158,20 +154,23 @@ export class FrostPresignProtocol extends RoundProtocol<FrostPresignature> {
     this.#suite = suite;
     this.#state = state;
     this.#signers = signers;
-    this.#random = params.random ?? randomBytes;
     this.#context = sessionContext(PRESIGN_CONTEXT, suite, state, this.sessionId, signers, []);
+    this.#commitments = new CommitmentRound({
+      suite,
+      state,
+      context: this.#context,
+      random: params.random ?? randomBytes,
+    });
   }
 
   protected begin(): Outgoing[] {
-    const c = commitmentRound(this.#suite, this.#state, this.#context, this.#random);
-    this.#nonces = c.nonces;
-    this.#own = c.own;
+    const payload = this.#commitments.start();
     this.expect(1, this.#signers, 'broadcast');
-    return [{ to: null, payload: c.payload }];
+    return [{ to: null, payload }];
   }
 
   protected onRound(_round: number, inbox: ReadonlyMap<PartyId, Uint8Array>): Outgoing[] {
-    const peers = readCommitments(this.#suite, this.#context, inbox);
+    const { entries, peers, nonces } = this.#commitments.complete(inbox);
     const bits = this.#suite.Fn.ORDER.toString(2).length;
     // The peers' E_j (public), multiplied online by public binding factors. The own term
     // stays (d_i + ρ_i·e_i)·G: preparing E_i too costs more here than it saves online.
@@ -184,8 +183,6 @@ export class FrostPresignProtocol extends RoundProtocol<FrostPresignature> {
         peerChunks(peers.length),
       ),
     };
-    const nonces = this.#nonces!;
-    this.#nonces = null;
     this.finish(
       new FrostPresignature({
         scheme: this.#suite.scheme,
@@ -193,7 +190,7 @@ export class FrostPresignProtocol extends RoundProtocol<FrostPresignature> {
         signers: this.#signers,
         sessionId: this.sessionId,
         binding: this.#context,
-        commitments: sortCommitments([this.#own!, ...peers]),
+        commitments: entries,
         peerTerms,
         nonces,
       }),

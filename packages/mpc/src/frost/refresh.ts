@@ -7,22 +7,26 @@
 //   round 3 (broadcast): confirmation digest of the new generation (./confirmation.ts)
 import { sha256 } from '@noble/hashes/sha2.js';
 import { randomBytes } from '@noble/hashes/utils.js';
-import { encodeFields, equalBytes, Reader, Writer } from '../encoding.ts';
-import { blame, ProtocolAbortError } from '../errors.ts';
+import { encodeFields, Writer } from '../encoding.ts';
 import type { PartyId } from '../party.ts';
 import { type Outgoing, RoundProtocol } from '../protocol.ts';
 import type { RandomBytes, RefreshParameters } from '../scheme.ts';
 import type { KeyShare } from '../share.ts';
-import { type Ciphersuite, concat, type GroupElement } from './ciphersuite.ts';
+import type { Ciphersuite, GroupElement } from './ciphersuite.ts';
 import { checkConfirmations, confirmationDigest, confirmationPayload } from './confirmation.ts';
-import { buildKeyShare, type FrostKeyState, loadKeyState } from './key-package.ts';
 import {
+  checkShares,
+  checkSummedSubgroup,
+  type DealtCommitments,
+  dealCommitments,
+  dealingTranscript,
   decodeDealtCommitments,
-  evaluateCommitment,
-  evaluatePolynomial,
-  randomScalar,
-  sumCommitments,
-} from './polynomial.ts';
+  deriveVerifyingShares,
+  readShares,
+  sharePayload,
+} from './dealing.ts';
+import { buildKeyShare, type FrostKeyState, loadKeyState } from './key-package.ts';
+import { evaluatePolynomial, randomScalar, sumCommitments } from './polynomial.ts';
 
 export class FrostRefreshProtocol extends RoundProtocol<KeyShare> {
   readonly #suite: Ciphersuite;
@@ -31,7 +35,7 @@ export class FrostRefreshProtocol extends RoundProtocol<KeyShare> {
   readonly #context: Uint8Array;
   /** Coefficients a_1..a_{t-1}; a_0 = 0. */
   #coefficients: bigint[] = [];
-  #round1 = new Map<PartyId, { commitments: GroupElement[]; payload: Uint8Array }>();
+  #round1 = new Map<PartyId, DealtCommitments>();
   #transcript: Uint8Array | null = null;
   #pending: { share: KeyShare; digest: Uint8Array } | null = null;
 
@@ -69,13 +73,10 @@ export class FrostRefreshProtocol extends RoundProtocol<KeyShare> {
   protected begin(): Outgoing[] {
     const suite = this.#suite;
     this.#coefficients = Array.from({ length: this.#degree }, () => randomScalar(suite, this.#random));
-    const points = this.#coefficients.map((a) => suite.Point.BASE.multiply(a));
-    const w = new Writer().fixed(this.#context, 32);
-    for (const p of points) w.fixed(suite.serializeElement(p), suite.elementLength);
-    const payload = w.finish();
-    this.#round1.set(this.party, { commitments: points, payload });
+    const dealt = dealCommitments(suite, this.#context, this.#coefficients);
+    this.#round1.set(this.party, dealt);
     this.expect(1, this.#state.share.parties, 'broadcast');
-    return [{ to: null, payload }];
+    return [{ to: null, payload: dealt.payload }];
   }
 
   protected onRound(round: number, inbox: ReadonlyMap<PartyId, Uint8Array>): Outgoing[] {
@@ -104,84 +105,40 @@ export class FrostRefreshProtocol extends RoundProtocol<KeyShare> {
       );
     }
     const parties = this.#state.share.parties;
-    this.#transcript = sha256(
-      encodeFields(
-        'cairn/frost/refresh-round1/v1',
-        parties.map((p) => concat(new Writer().u16(p).finish(), this.#round1.get(p)!.payload)),
-      ),
-    );
+    const transcript = dealingTranscript('cairn/frost/refresh-round1/v1', parties, this.#round1);
+    this.#transcript = transcript;
     this.expect(2, parties, 'direct');
     const poly = [0n, ...this.#coefficients];
-    return this.peers.map((to) => ({
-      to,
-      payload: new Writer()
-        .fixed(this.#transcript!, 32)
-        .fixed(suite.serializeScalar(evaluatePolynomial(suite, poly, BigInt(to))), suite.scalarLength)
-        .finish(),
-    }));
+    return this.peers.map((to) => ({ to, payload: sharePayload(suite, transcript, poly, to) }));
   }
 
   #onRound2(inbox: ReadonlyMap<PartyId, Uint8Array>): Outgoing[] {
     const suite = this.#suite;
     const { Fn } = suite;
     const share = this.#state.share;
-    const received = new Map<PartyId, bigint>();
-    for (const [from, payload] of inbox) {
-      received.set(
-        from,
-        blame(from, () => {
-          const r = new Reader(payload);
-          const echo = r.fixed(32);
-          const s = r.fixed(suite.scalarLength);
-          r.end();
-          if (!equalBytes(echo, this.#transcript!)) {
-            throw new ProtocolAbortError({
-              code: 'INCONSISTENT_BROADCAST',
-              culprit: null,
-              message: `party ${from} received different round-1 broadcasts`,
-            });
-          }
-          return suite.deserializeScalar(s, { allowZero: true });
-        }),
-      );
-    }
+    const received = readShares({ suite, inbox, transcript: this.#transcript!, allowZero: true });
     const poly = [0n, ...this.#coefficients];
     let delta = evaluatePolynomial(suite, poly, BigInt(this.party));
     this.#coefficients = [];
     for (const s of received.values()) delta = Fn.add(delta, s);
     const vectors = share.parties.map((p) => this.#round1.get(p)!.commitments);
     const C: (GroupElement | null)[] = [null, ...sumCommitments(suite, vectors, this.#degree)];
-    const { BASE } = suite.Point;
-    const deltaPoint = delta === 0n ? suite.Point.ZERO : BASE.multiply(delta);
-    if (!deltaPoint.equals(evaluateCommitment(suite, C, this.party))) {
-      for (const [from, s] of received) {
-        const expected = evaluateCommitment(
-          suite,
-          [null, ...this.#round1.get(from)!.commitments],
-          this.party,
-        );
-        const got = s === 0n ? suite.Point.ZERO : BASE.multiply(s);
-        if (!got.equals(expected))
-          this.abort('INVALID_SHARE', from, 'refresh share does not match the commitments');
-      }
-      this.abort('INVALID_SHARE', null, 'refresh shares do not match the commitments');
-    }
-    for (const c of C) {
-      if (!c) continue;
-      try {
-        suite.assertPrimeOrder(c);
-      } catch {
-        this.abort('INVALID_POINT', null, 'refresh commitments are not in the prime-order subgroup');
-      }
-    }
+    checkShares({
+      suite,
+      party: this.party,
+      total: delta,
+      commitments: C,
+      received,
+      dealt: (from) => [null, ...this.#round1.get(from)!.commitments],
+      allowZero: true,
+      what: 'refresh',
+    });
+    checkSummedSubgroup(suite, C, 'refresh');
     const secret = Fn.add(this.#state.secret, delta);
     if (secret === 0n) this.abort('ZERO_SCALAR', null, 'refreshed share is zero');
-    const verifyingShares = new Map<PartyId, GroupElement>();
-    for (const p of share.parties) {
-      const y = this.#state.verifyingShare(p).add(evaluateCommitment(suite, C, p));
-      if (y.is0()) this.abort('INVALID_POINT', null, `verifying share of party ${p} is the identity`);
-      verifyingShares.set(p, y);
-    }
+    const verifyingShares = deriveVerifyingShares(suite, share.parties, C, (p) =>
+      this.#state.verifyingShare(p),
+    );
     this.#round1.clear();
     const next = buildKeyShare({
       suite,

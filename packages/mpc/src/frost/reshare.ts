@@ -13,14 +13,25 @@
 // version + 1, so generations never mix.
 import { sha256 } from '@noble/hashes/sha2.js';
 import { randomBytes } from '@noble/hashes/utils.js';
-import { encodeFields, equalBytes, Reader, Writer } from '../encoding.ts';
-import { blame, MpcError, ProtocolAbortError } from '../errors.ts';
+import { encodeFields, equalBytes, Writer } from '../encoding.ts';
+import { MpcError } from '../errors.ts';
 import { assertMember, assertPartyId, assertThreshold, normalizeParties, type PartyId } from '../party.ts';
 import { type Outgoing, RoundProtocol } from '../protocol.ts';
 import type { RandomBytes, ReshareParameters } from '../scheme.ts';
 import type { KeyShare } from '../share.ts';
-import { type Ciphersuite, concat, type GroupElement } from './ciphersuite.ts';
+import type { Ciphersuite, GroupElement } from './ciphersuite.ts';
 import { checkConfirmations, confirmationDigest, confirmationPayload } from './confirmation.ts';
+import {
+  checkShares,
+  checkSummedSubgroup,
+  type DealtCommitments,
+  dealCommitments,
+  dealingTranscript,
+  decodeDealtCommitments,
+  deriveVerifyingShares,
+  readShares,
+  sharePayload,
+} from './dealing.ts';
 import {
   buildKeyShare,
   encodePublicState,
@@ -28,13 +39,7 @@ import {
   groupKeyPoint,
   loadKeyState,
 } from './key-package.ts';
-import {
-  decodeDealtCommitments,
-  evaluateCommitment,
-  evaluatePolynomial,
-  randomScalar,
-  sumCommitments,
-} from './polynomial.ts';
+import { evaluatePolynomial, randomScalar, sumCommitments } from './polynomial.ts';
 import { deriveInterpolatingValue } from './round2.ts';
 
 export class FrostReshareProtocol extends RoundProtocol<KeyShare | null> {
@@ -49,7 +54,7 @@ export class FrostReshareProtocol extends RoundProtocol<KeyShare | null> {
   readonly #random: RandomBytes;
   readonly #context: Uint8Array;
   #coefficients: bigint[] = [];
-  #round1 = new Map<PartyId, { commitments: GroupElement[]; payload: Uint8Array }>();
+  #round1 = new Map<PartyId, DealtCommitments>();
   #transcript: Uint8Array | null = null;
   #pending: { share: KeyShare | null; digest: Uint8Array } | null = null;
 
@@ -128,12 +133,9 @@ export class FrostReshareProtocol extends RoundProtocol<KeyShare | null> {
       Fn.mul(lambda, this.#state.secret),
       ...Array.from({ length: this.#newThreshold - 1 }, () => randomScalar(suite, this.#random)),
     ];
-    const points = this.#coefficients.map((a) => suite.Point.BASE.multiply(a));
-    const w = new Writer().fixed(this.#context, 32);
-    for (const p of points) w.fixed(suite.serializeElement(p), suite.elementLength);
-    const payload = w.finish();
-    this.#round1.set(this.party, { commitments: points, payload });
-    return [{ to: null, payload, round: 1 }];
+    const dealt = dealCommitments(suite, this.#context, this.#coefficients);
+    this.#round1.set(this.party, dealt);
+    return [{ to: null, payload: dealt.payload, round: 1 }];
   }
 
   protected onRound(round: number, inbox: ReadonlyMap<PartyId, Uint8Array>): Outgoing[] {
@@ -144,17 +146,6 @@ export class FrostReshareProtocol extends RoundProtocol<KeyShare | null> {
     this.#pending = null;
     this.finish(share);
     return [];
-  }
-
-  /** The new verifying shares from the summed commitments (every one must be non-identity). */
-  #newVerifyingShares(C: readonly GroupElement[]): Map<PartyId, GroupElement> {
-    const verifyingShares = new Map<PartyId, GroupElement>();
-    for (const p of this.#newParties) {
-      const y = evaluateCommitment(this.#suite, C, p);
-      if (y.is0()) this.abort('INVALID_POINT', null, `verifying share of party ${p} is the identity`);
-      verifyingShares.set(p, y);
-    }
-    return verifyingShares;
   }
 
   #onRound1(inbox: ReadonlyMap<PartyId, Uint8Array>): Outgoing[] {
@@ -189,23 +180,13 @@ export class FrostReshareProtocol extends RoundProtocol<KeyShare | null> {
       }
       this.abort('KEY_MISMATCH', null, 'dealt constant terms do not sum to the group key');
     }
-    this.#transcript = sha256(
-      encodeFields(
-        'cairn/frost/reshare-round1/v1',
-        this.#oldParties.map((p) => concat(new Writer().u16(p).finish(), this.#round1.get(p)!.payload)),
-      ),
-    );
+    const transcript = dealingTranscript('cairn/frost/reshare-round1/v1', this.#oldParties, this.#round1);
+    this.#transcript = transcript;
+    const coefficients = this.#state ? this.#coefficients : null;
     const out: Outgoing[] = [];
     for (const to of this.#newParties) {
       if (to === this.party) continue;
-      const w = new Writer().fixed(this.#transcript, 32);
-      if (this.#state) {
-        w.fixed(
-          suite.serializeScalar(evaluatePolynomial(suite, this.#coefficients, BigInt(to))),
-          suite.scalarLength,
-        );
-      }
-      out.push({ to, payload: w.finish(), round: 2 });
+      out.push({ to, payload: sharePayload(suite, transcript, coefficients, to), round: 2 });
     }
     if (this.#newParties.includes(this.party)) {
       this.expect(
@@ -225,7 +206,11 @@ export class FrostReshareProtocol extends RoundProtocol<KeyShare | null> {
         version: this.#version + 1,
         parties: this.#newParties,
         threshold: this.#newThreshold,
-        publicState: encodePublicState(suite, this.#newParties, this.#newVerifyingShares(C)),
+        publicState: encodePublicState(
+          suite,
+          this.#newParties,
+          deriveVerifyingShares(suite, this.#newParties, C),
+        ),
       });
       this.#pending = { share: null, digest };
       this.expect(3, this.#newParties, 'broadcast');
@@ -236,47 +221,28 @@ export class FrostReshareProtocol extends RoundProtocol<KeyShare | null> {
   #onRound2(inbox: ReadonlyMap<PartyId, Uint8Array>): Outgoing[] {
     const suite = this.#suite;
     const { Fn } = suite;
-    const received = new Map<PartyId, bigint>();
-    for (const [from, payload] of inbox) {
-      const dealer = this.#oldParties.includes(from);
-      const s = blame(from, () => {
-        const r = new Reader(payload);
-        const echo = r.fixed(32);
-        const share = dealer ? r.fixed(suite.scalarLength) : null;
-        r.end();
-        if (!equalBytes(echo, this.#transcript!)) {
-          throw new ProtocolAbortError({
-            code: 'INCONSISTENT_BROADCAST',
-            culprit: null,
-            message: `party ${from} received different round-1 broadcasts`,
-          });
-        }
-        return share === null ? null : suite.deserializeScalar(share);
-      });
-      if (s !== null) received.set(from, s);
-    }
+    const received = readShares({
+      suite,
+      inbox,
+      transcript: this.#transcript!,
+      dealers: this.#oldParties,
+    });
     let secret = this.#state ? evaluatePolynomial(suite, this.#coefficients, BigInt(this.party)) : 0n;
     this.#coefficients = [];
     for (const s of received.values()) secret = Fn.add(secret, s);
     const vectors = this.#oldParties.map((p) => this.#round1.get(p)!.commitments);
     const C = sumCommitments(suite, vectors, this.#newThreshold);
-    const { BASE } = suite.Point;
-    if (secret === 0n || !BASE.multiply(secret).equals(evaluateCommitment(suite, C, this.party))) {
-      for (const [from, s] of received) {
-        const expected = evaluateCommitment(suite, this.#round1.get(from)!.commitments, this.party);
-        if (!BASE.multiply(s).equals(expected))
-          this.abort('INVALID_SHARE', from, 'reshared share does not match the commitments');
-      }
-      this.abort('INVALID_SHARE', null, 'reshared shares do not match the commitments');
-    }
-    for (const c of C) {
-      try {
-        suite.assertPrimeOrder(c);
-      } catch {
-        this.abort('INVALID_POINT', null, 'reshare commitments are not in the prime-order subgroup');
-      }
-    }
-    const verifyingShares = this.#newVerifyingShares(C);
+    checkShares({
+      suite,
+      party: this.party,
+      total: secret,
+      commitments: C,
+      received,
+      dealt: (from) => this.#round1.get(from)!.commitments,
+      what: 'reshared',
+    });
+    checkSummedSubgroup(suite, C, 'reshare');
+    const verifyingShares = deriveVerifyingShares(suite, this.#newParties, C);
     this.#round1.clear();
     const share = buildKeyShare({
       suite,

@@ -14,15 +14,12 @@ import { randomBytes } from '@noble/hashes/utils.js';
 import { MpcError } from '../errors.ts';
 import type { PartyId } from '../party.ts';
 import { type Outgoing, RoundProtocol } from '../protocol.ts';
-import type { RandomBytes, Signature, SignParameters } from '../scheme.ts';
+import type { Signature, SignParameters } from '../scheme.ts';
 import type { Ciphersuite } from './ciphersuite.ts';
-import { loadKeyState, type FrostKeyState } from './key-package.ts';
-import type { SigningNonces } from './round1.ts';
-import { type CommitmentEntry, sortCommitments } from './round2.ts';
+import { loadKeyState } from './key-package.ts';
 import {
+  CommitmentRound,
   checkSigners,
-  commitmentRound,
-  readCommitments,
   sessionContext,
   ShareRound,
   signingKeyFor,
@@ -30,14 +27,9 @@ import {
 } from './signing-rounds.ts';
 
 export class FrostSignProtocol extends RoundProtocol<Signature> {
-  readonly #suite: Ciphersuite;
-  readonly #state: FrostKeyState;
   readonly #signers: readonly PartyId[];
-  readonly #context: Uint8Array;
-  readonly #random: RandomBytes;
+  readonly #commitments: CommitmentRound;
   readonly #shares: ShareRound;
-  #nonces: SigningNonces | null = null;
-  #own: CommitmentEntry | null = null;
 
   constructor(suite: Ciphersuite, params: SignParameters) {
     const state = loadKeyState(suite, params.share);
@@ -57,30 +49,24 @@ export class FrostSignProtocol extends RoundProtocol<Signature> {
       peers: signers,
     });
     const message = params.message.slice();
-    this.#suite = suite;
-    this.#state = state;
-    this.#signers = signers;
-    this.#random = params.random ?? randomBytes;
-    this.#context = sessionContext('cairn/frost/sign-context/v1', suite, state, this.sessionId, signers, [
+    const context = sessionContext('cairn/frost/sign-context/v1', suite, state, this.sessionId, signers, [
       message,
       tweakField(root),
     ]);
-    this.#shares = new ShareRound({ suite, state, key, message, context: this.#context });
+    this.#signers = signers;
+    this.#commitments = new CommitmentRound({ suite, state, context, random: params.random ?? randomBytes });
+    this.#shares = new ShareRound({ suite, state, key, message, context });
   }
 
   protected begin(): Outgoing[] {
-    const c = commitmentRound(this.#suite, this.#state, this.#context, this.#random);
-    this.#nonces = c.nonces;
-    this.#own = c.own;
+    const payload = this.#commitments.start();
     this.expect(1, this.#signers, 'broadcast');
-    return [{ to: null, payload: c.payload }];
+    return [{ to: null, payload }];
   }
 
   protected onRound(round: number, inbox: ReadonlyMap<PartyId, Uint8Array>): Outgoing[] {
     if (round === 1) {
-      const entries = sortCommitments([this.#own!, ...readCommitments(this.#suite, this.#context, inbox)]);
-      const nonces = this.#nonces!;
-      this.#nonces = null; // single use
+      const { entries, nonces } = this.#commitments.complete(inbox);
       const payload = this.#shares.start(entries, nonces);
       this.expect(2, this.#signers, 'broadcast');
       return [{ to: null, payload }];

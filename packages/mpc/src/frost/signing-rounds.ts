@@ -23,6 +23,7 @@ import {
   prepareSigning,
   type PreparedSigning,
   type SigningKey,
+  sortCommitments,
 } from './round2.ts';
 import { cachedTaprootSigningKey } from './taproot-tweak.ts';
 
@@ -89,63 +90,86 @@ export function sessionContext(
   );
 }
 
-/** Commitment round, own side: fresh nonces, their commitments, and the broadcast payload. */
-export function commitmentRound(
-  suite: Ciphersuite,
-  state: FrostKeyState,
-  context: Uint8Array,
-  random: RandomBytes,
-): { nonces: SigningNonces; own: CommitmentEntry; payload: Uint8Array } {
-  const c = commit({
-    suite,
-    identifier: state.share.party,
-    signingShare: state.secret,
-    hidingRandomness: random(32),
-    bindingRandomness: random(32),
-  });
-  const payload = new Writer()
-    .fixed(context, 32)
-    .fixed(c.commitment.hiding, suite.elementLength)
-    .fixed(c.commitment.binding, suite.elementLength)
-    .fixed(suite.elementHint(c.points.hiding), suite.hintLength)
-    .fixed(suite.elementHint(c.points.binding), suite.hintLength)
-    .finish();
-  return { nonces: c.nonces, own: { ...c.commitment, D: c.points.hiding, E: c.points.binding }, payload };
-}
+/**
+ * The commitment round (RFC 9591 §5.1) of one signer: `start` draws fresh nonces and returns the
+ * broadcast (context hash, D_i, E_i and their hints); `complete` decodes every peer's commitment
+ * (blaming its sender) and hands out the nonces, once, with the sorted commitment list.
+ */
+export class CommitmentRound {
+  readonly #suite: Ciphersuite;
+  readonly #state: FrostKeyState;
+  readonly #context: Uint8Array;
+  readonly #random: RandomBytes;
+  #nonces: SigningNonces | null = null;
+  #own: CommitmentEntry | null = null;
 
-/** Commitment round, receiving side: every peer's commitment decoded (blaming its sender). */
-export function readCommitments(
-  suite: Ciphersuite,
-  context: Uint8Array,
-  inbox: ReadonlyMap<PartyId, Uint8Array>,
-): CommitmentEntry[] {
-  const entries: CommitmentEntry[] = [];
-  for (const [from, payload] of inbox) {
-    entries.push(
-      blame(from, () => {
-        const r = new Reader(payload);
-        const peerContext = r.fixed(32);
-        const hiding = r.fixed(suite.elementLength);
-        const binding = r.fixed(suite.elementLength);
-        const hidingHint = r.fixed(suite.hintLength);
-        const bindingHint = r.fixed(suite.hintLength);
-        r.end();
-        if (!equalBytes(peerContext, context)) {
-          // Another key generation, signer set, message or session: not attributable.
-          throw new ProtocolAbortError({
-            code: 'KEY_MISMATCH',
-            culprit: null,
-            message: `party ${from} signs a different session context (key version, signers or message)`,
-          });
-        }
-        // Subgroup membership (Ed25519) is implied by the exact final check; see aggregate.ts.
-        const D = suite.deserializeElementHinted(hiding, hidingHint);
-        const E = suite.deserializeElementHinted(binding, bindingHint);
-        return { identifier: from, hiding, binding, D, E };
-      }),
-    );
+  /** `context` is the session context hash every signer must send identically. */
+  constructor(p: { suite: Ciphersuite; state: FrostKeyState; context: Uint8Array; random: RandomBytes }) {
+    this.#suite = p.suite;
+    this.#state = p.state;
+    this.#context = p.context;
+    this.#random = p.random;
   }
-  return entries;
+
+  start(): Uint8Array {
+    const suite = this.#suite;
+    const c = commit({
+      suite,
+      identifier: this.#state.share.party,
+      signingShare: this.#state.secret,
+      hidingRandomness: this.#random(32),
+      bindingRandomness: this.#random(32),
+    });
+    this.#nonces = c.nonces;
+    this.#own = { ...c.commitment, D: c.points.hiding, E: c.points.binding };
+    return new Writer()
+      .fixed(this.#context, 32)
+      .fixed(c.commitment.hiding, suite.elementLength)
+      .fixed(c.commitment.binding, suite.elementLength)
+      .fixed(suite.elementHint(c.points.hiding), suite.hintLength)
+      .fixed(suite.elementHint(c.points.binding), suite.hintLength)
+      .finish();
+  }
+
+  /** The peers' commitments, the sorted list with this signer's own, and its nonces (single use). */
+  complete(inbox: ReadonlyMap<PartyId, Uint8Array>): {
+    entries: CommitmentEntry[];
+    peers: CommitmentEntry[];
+    nonces: SigningNonces;
+  } {
+    const suite = this.#suite;
+    const own = this.#own;
+    const nonces = this.#nonces;
+    if (own === null || nonces === null) throw new MpcError('NOT_FINISHED', 'commitment round not started');
+    this.#nonces = null;
+    const peers: CommitmentEntry[] = [];
+    for (const [from, payload] of inbox) {
+      peers.push(
+        blame(from, () => {
+          const r = new Reader(payload);
+          const peerContext = r.fixed(32);
+          const hiding = r.fixed(suite.elementLength);
+          const binding = r.fixed(suite.elementLength);
+          const hidingHint = r.fixed(suite.hintLength);
+          const bindingHint = r.fixed(suite.hintLength);
+          r.end();
+          if (!equalBytes(peerContext, this.#context)) {
+            // Another key generation, signer set, message or session: not attributable.
+            throw new ProtocolAbortError({
+              code: 'KEY_MISMATCH',
+              culprit: null,
+              message: `party ${from} signs a different session context (key version, signers or message)`,
+            });
+          }
+          // Subgroup membership (Ed25519) is implied by the exact final check; see aggregate.ts.
+          const D = suite.deserializeElementHinted(hiding, hidingHint);
+          const E = suite.deserializeElementHinted(binding, bindingHint);
+          return { identifier: from, hiding, binding, D, E };
+        }),
+      );
+    }
+    return { entries: sortCommitments([own, ...peers]), peers, nonces };
+  }
 }
 
 /**

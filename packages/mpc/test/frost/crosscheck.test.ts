@@ -11,14 +11,13 @@ import {
   frostTaproot,
   type KeyShare,
   type PartyId,
-  runProtocol,
 } from '@cairn/mpc';
 import type { FROST, FrostPublic, Key } from '@noble/curves/abstract/frost.js';
 import { ed25519, ed25519_FROST } from '@noble/curves/ed25519.js';
 import { schnorr, schnorr_FROST, secp256k1_FROST } from '@noble/curves/secp256k1.js';
 import { hexToBytes } from '@noble/hashes/utils.js';
+import { runDkg, runRefresh, runReshare, runSign } from '../threshold-scheme.suite.ts';
 
-const sid = () => new Uint8Array(randomBytes(32));
 const parties = [1, 2, 3];
 
 const cases: {
@@ -82,12 +81,7 @@ function nobleSign(f: FROST, keys: Key[], msg: Uint8Array): Uint8Array {
 }
 
 function cairnSign(scheme: FrostScheme, shares: KeyShare[], msg: Uint8Array): Uint8Array {
-  const sessionId = sid();
-  const signers = shares.map((s) => s.party);
-  const out = runProtocol({
-    parties: shares.map((share) => scheme.sign({ sessionId, share, signers, message: msg })),
-  });
-  return [...out.values()][0]!.bytes;
+  return [...runSign(scheme, shares, msg).outputs.values()][0]!.bytes;
 }
 
 function nobleDkg(f: FROST, t: number): Key[] {
@@ -111,10 +105,7 @@ function nobleDkg(f: FROST, t: number): Key[] {
 for (const c of cases) {
   describe(`${c.scheme.id} ⇄ noble FROST`, () => {
     it("Cairn DKG shares sign through noble's FROST", () => {
-      const sessionId = sid();
-      const shares = runProtocol({
-        parties: parties.map((party) => c.scheme.dkg({ sessionId, party, parties, threshold: 2 })),
-      });
+      const shares = runDkg(c.scheme, 2, parties);
       const pk = shares.get(1)!.publicKey;
       for (const subset of [
         [1, 2],
@@ -133,15 +124,9 @@ for (const c of cases) {
     });
 
     it("refreshed and reshared Cairn shares still sign through noble's FROST", () => {
-      const sessionId = sid();
-      const shares = runProtocol({
-        parties: parties.map((party) => c.scheme.dkg({ sessionId, party, parties, threshold: 2 })),
-      });
+      const shares = runDkg(c.scheme, 2, parties);
       const pk = shares.get(1)!.publicKey;
-      const refreshSession = sid();
-      const fresh = runProtocol({
-        parties: parties.map((p) => c.scheme.refresh({ sessionId: refreshSession, share: shares.get(p)! })),
-      });
+      const fresh = runRefresh(c.scheme, [...shares.values()]);
       const msg = new Uint8Array(randomBytes(32));
       const sig = nobleSign(
         c.noble,
@@ -149,22 +134,7 @@ for (const c of cases) {
         msg,
       );
       assert.ok(c.verify(sig, msg, pk));
-      const reshareSession = sid();
-      const moved = runProtocol({
-        parties: [1, 2, 3, 4].map((party) =>
-          c.scheme.reshare({
-            sessionId: reshareSession,
-            party,
-            share: fresh.get(party) ?? null,
-            oldParties: parties,
-            oldThreshold: 2,
-            newParties: [2, 3, 4],
-            newThreshold: 3,
-            publicKey: pk,
-            version: 1,
-          }),
-        ),
-      });
+      const moved = runReshare(c.scheme, fresh, [2, 3, 4], 3);
       const sig2 = nobleSign(
         c.noble,
         [2, 3, 4].map((p) => toNoble(c.noble, c.scheme, moved.get(p)!)),

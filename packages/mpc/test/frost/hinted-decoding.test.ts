@@ -11,20 +11,11 @@ import {
   frostSecp256k1,
   frostTaproot,
   InMemoryRouter,
-  MpcError,
   ProtocolAbortError,
   runProtocol,
 } from '@cairn/mpc';
 import { ed25519 } from '@noble/curves/ed25519.js';
-import { hexToBytes } from '@noble/hashes/utils.js';
-
-const code = (expected: string) => (e: unknown) => {
-  assert.ok(e instanceof MpcError, `expected MpcError, got ${String(e)}`);
-  assert.equal(e.code, expected, e.message);
-  return true;
-};
-const suites = [frost.ed25519Suite, frost.secp256k1Suite, frost.taprootSuite];
-const ED_SMALL_ORDER = hexToBytes('c7176a703d4dd84fba3c0b760d10670f2a2053fa2c39ccc64ec7fd7792ac037a');
+import { code, ED_IDENTITY, ED_NON_CANONICAL, ED_SMALL_ORDER, suites } from './fixtures.ts';
 
 describe('hinted element decoding', () => {
   for (const suite of suites) {
@@ -69,13 +60,11 @@ describe('hinted element decoding', () => {
 
   it('Ed25519: identity and non-canonical y are refused; a torsion point is treated like the fast decoder', () => {
     const s = frost.ed25519Suite;
-    const identity = hexToBytes(`01${'00'.repeat(31)}`);
-    assert.throws(() => s.deserializeElementHinted(identity, new Uint8Array(32)), code('INVALID_POINT'));
+    assert.throws(() => s.deserializeElementHinted(ED_IDENTITY, new Uint8Array(32)), code('INVALID_POINT'));
     // y = p (non-canonical y = 0), with the x of the point y = 0.
-    const nonCanonical = hexToBytes(`ed${'ff'.repeat(30)}7f`);
     const x0 = ed25519.Point.fromBytes(new Uint8Array(32)).toAffine().x;
     assert.throws(
-      () => s.deserializeElementHinted(nonCanonical, ed25519.Point.Fp.toBytes(x0)),
+      () => s.deserializeElementHinted(ED_NON_CANONICAL, ed25519.Point.Fp.toBytes(x0)),
       code('INVALID_POINT'),
     );
     // x = 0 with the sign bit set (strict RFC 8032 refuses it): y = −1 has x = 0.

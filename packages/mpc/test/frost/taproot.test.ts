@@ -13,14 +13,10 @@ import {
 } from '@cairn/mpc';
 import { schnorr, secp256k1 } from '@noble/curves/secp256k1.js';
 import { bytesToHex, hexToBytes } from '@noble/hashes/utils.js';
+import { runDkg } from '../threshold-scheme.suite.ts';
 
 const sid = () => new Uint8Array(randomBytes(32));
-const dkg = (t: number, parties: number[]) => {
-  const sessionId = sid();
-  return runProtocol({
-    parties: parties.map((party) => frostTaproot.dkg({ sessionId, party, parties, threshold: t })),
-  });
-};
+const dkg = (t: number, parties: number[]) => runDkg(frostTaproot, t, parties);
 const sign = (shares: KeyShare[], message: Uint8Array, taprootMerkleRoot?: Uint8Array | null) => {
   const sessionId = sid();
   const signers = shares.map((s) => s.party);
@@ -145,12 +141,7 @@ describe('frost-taproot: BIP-340 keys and BIP-341 key-path tweak', () => {
       () => frostTaproot.sign({ ...base, taprootMerkleRoot: new Uint8Array(31) }),
       (e: unknown) => e instanceof MpcError && e.code === 'INVALID_LENGTH',
     );
-    const sessionId = sid();
-    const ed = runProtocol({
-      parties: [1, 2, 3].map((party) =>
-        frostEd25519.dkg({ sessionId, party, parties: [1, 2, 3], threshold: 2 }),
-      ),
-    });
+    const ed = runDkg(frostEd25519, 2, [1, 2, 3]);
     assert.throws(
       () =>
         frostEd25519.sign({

@@ -19,25 +19,15 @@ import {
 } from '@cairn/mpc';
 import { ed25519 } from '@noble/curves/ed25519.js';
 import { bytesToHex, hexToBytes } from '@noble/hashes/utils.js';
+import { runDkg } from '../threshold-scheme.suite.ts';
+import { code, ED_IDENTITY, ED_NON_CANONICAL, ED_OFF_CURVE, ED_SMALL_ORDER, suites } from './fixtures.ts';
 
-const code = (expected: string) => (e: unknown) => {
-  assert.ok(e instanceof MpcError, `expected MpcError, got ${String(e)}`);
-  assert.equal(e.code, expected, e.message);
-  return true;
-};
 const sid = () => new Uint8Array(randomBytes(32));
 /** A payload edit writing `bytes` at `offset`. */
 const put = (bytes: Uint8Array, offset: number) => (p: Uint8Array) => {
   p.set(bytes, offset);
   return p;
 };
-const suites = [frost.ed25519Suite, frost.secp256k1Suite, frost.taprootSuite];
-
-// Ed25519: y = p (non-canonical encoding of y = 0), a point of order 8, the identity.
-const ED_NON_CANONICAL = hexToBytes(`ed${'ff'.repeat(30)}7f`);
-const ED_SMALL_ORDER = hexToBytes('c7176a703d4dd84fba3c0b760d10670f2a2053fa2c39ccc64ec7fd7792ac037a');
-const ED_IDENTITY = hexToBytes(`01${'00'.repeat(31)}`);
-const ED_OFF_CURVE = hexToBytes(`02${'00'.repeat(31)}`); // y = 2 has no x on the curve
 
 describe('FROST element and scalar decoding', () => {
   for (const suite of suites) {
@@ -151,10 +141,7 @@ describe('FROST protocol messages with invalid values name the sender', () => {
   const schemes = [frostEd25519, frostSecp256k1, frostTaproot];
   for (const scheme of schemes) {
     const suite = scheme.suite;
-    const sessionId = sid();
-    const shares = runProtocol({
-      parties: [1, 2, 3].map((party) => scheme.dkg({ sessionId, party, parties: [1, 2, 3], threshold: 2 })),
-    });
+    const shares = runDkg(scheme, 2, [1, 2, 3]);
     const runSignWith = (router: InMemoryRouter) => {
       const s = sid();
       return runProtocol({
@@ -260,13 +247,7 @@ describe('FROST protocol messages with invalid values name the sender', () => {
 });
 
 describe('FROST key shares', () => {
-  const sessionId = sid();
-  const shares = runProtocol({
-    parties: [1, 2, 3].map((party) =>
-      frostSecp256k1.dkg({ sessionId, party, parties: [1, 2, 3], threshold: 2 }),
-    ),
-  });
-  const share = shares.get(1)!;
+  const share = runDkg(frostSecp256k1, 2, [1, 2, 3]).get(1)!;
   const rebuild = (edit: Partial<ConstructorParameters<typeof KeyShare>[0]>) =>
     new KeyShare({
       scheme: share.scheme,

@@ -9,7 +9,14 @@
 // adding t to the effective secret (see taproot-tweak.ts).
 import { schnorr } from '@noble/curves/secp256k1.js';
 import { MpcError } from '../../errors.ts';
-import { type Ciphersuite, checkLength, concat, decodeScalar, type GroupElement } from '../ciphersuite.ts';
+import {
+  bytesToInt,
+  type Ciphersuite,
+  checkLength,
+  concat,
+  decodeScalar,
+  type GroupElement,
+} from '../ciphersuite.ts';
 import { secp256k1Base, secpFn } from './secp256k1.ts';
 
 const base = secp256k1Base('FROST-secp256k1-SHA256-TR-v1');
@@ -23,9 +30,7 @@ export const hasEvenY = (p: GroupElement): boolean => p.toBytes()[0] === 2;
 export function liftX(bytes: Uint8Array): GroupElement {
   checkLength(bytes, 32, 'x-only public key');
   try {
-    let x = 0n;
-    for (const b of bytes) x = (x << 8n) | BigInt(b);
-    const p = schnorr.utils.lift_x(x) as unknown as GroupElement;
+    const p = schnorr.utils.lift_x(bytesToInt(bytes, false)) as unknown as GroupElement;
     if (p.is0()) throw new Error('identity');
     return p;
   } catch (error) {
@@ -38,9 +43,7 @@ export function challengeBip340(R: Uint8Array, PK: Uint8Array, message: Uint8Arr
   checkLength(R, 33, 'compressed R');
   checkLength(PK, 33, 'compressed key');
   const h = schnorr.utils.taggedHash('BIP0340/challenge', R.subarray(1), PK.subarray(1), message);
-  let n = 0n;
-  for (const b of h) n = (n << 8n) | BigInt(b);
-  return secpFn.create(n);
+  return secpFn.create(bytesToInt(h, false));
 }
 
 export const taprootSuite: Ciphersuite = {
