@@ -17,7 +17,7 @@ import {
   type Presignature,
   runProtocol,
 } from '@cairn/mpc';
-import { type MeasureParameters, measure, report, summarize } from './harness.ts';
+import { type MeasureParameters, type Measurement, measure, report, summarize } from './harness.ts';
 
 const SUITE = 'dkls23';
 
@@ -200,15 +200,29 @@ function peerTraffic(pre: PeerPresigned, run: { t2: Any[]; broadcasts: Any[] }) 
 
 const round3 = (x: number) => Math.round(x * 1000) / 1000;
 
+/** Extra fields for our row, from our p50 and the speed-up over the peer. */
+type Extra = (p50: number, speedup: number) => Record<string, unknown>;
+
+/** Prints the peer's row, then ours with the ratio (as harness.compare does) and `extra`. */
+function reportPair(mine: Measurement, theirs: Measurement, peer: string, extra: Extra): void {
+  const speedup = round3(theirs.p50_ms / mine.p50_ms);
+  report(theirs, { peer });
+  report(mine, {
+    peer,
+    peer_p50_ms: theirs.p50_ms,
+    speedup_vs_peer: speedup,
+    ...extra(mine.p50_ms, speedup),
+  });
+}
+
 /**
  * Like harness.compare, but ours and the peer are sampled alternately (after their warm-ups), so
- * both see the same machine load; prints the peer's row, then ours with the ratio and `extra`
- * (computed from our p50 and the ratio).
+ * both see the same machine load; printed by reportPair.
  */
 function compareInterleaved(
   ours: MeasureParameters,
   peer: MeasureParameters & { peer: string },
-  extra: (p50: number, speedup: number) => Record<string, unknown> = () => ({}),
+  extra: Extra = () => ({}),
 ): void {
   for (let i = 0; i < (ours.warmup ?? 3); i++) ours.fn();
   for (let i = 0; i < (peer.warmup ?? 3); i++) peer.fn();
@@ -227,16 +241,7 @@ function compareInterleaved(
       b.push(performance.now() - t0);
     }
   }
-  const mine = summarize(ours, a);
-  const theirs = summarize(peer, b);
-  const speedup = round3(theirs.p50_ms / mine.p50_ms);
-  report(theirs, { peer: peer.peer });
-  report(mine, {
-    peer: peer.peer,
-    peer_p50_ms: theirs.p50_ms,
-    speedup_vs_peer: speedup,
-    ...extra(mine.p50_ms, speedup),
-  });
+  reportPair(summarize(ours, a), summarize(peer, b), peer.peer, extra);
 }
 
 function payloadBytes(router: InMemoryRouter): number {
@@ -247,18 +252,11 @@ function payloadBytes(router: InMemoryRouter): number {
 async function compareSequential(
   ours: MeasureParameters,
   peer: MeasureParameters & { peer: string },
-  extra: (p50: number, speedup: number) => Record<string, unknown>,
+  extra: Extra,
 ): Promise<void> {
   const a = await measure(ours);
   const b = await measure(peer);
-  const speedup = round3(b.p50_ms / a.p50_ms);
-  report(b, { peer: peer.peer });
-  report(a, {
-    peer: peer.peer,
-    peer_p50_ms: b.p50_ms,
-    speedup_vs_peer: speedup,
-    ...extra(a.p50_ms, speedup),
-  });
+  reportPair(a, b, peer.peer, extra);
 }
 
 /** Payload bytes per ordered pair (from → to) of a run. */

@@ -61,6 +61,7 @@ import {
   extensionMessageBytes,
   type OteReceiverState,
   type OteSenderState,
+  xorDelta,
 } from './ot/extension.ts';
 import { commit, type DlogProof, proveDlog, readDlogProof, verifyDlog, writeDlogProof } from './proofs.ts';
 import { encodePublicState, encodeSecretState, type PairState } from './share-state.ts';
@@ -90,6 +91,15 @@ interface Reveal {
   coefficients: Point[];
   chain: Uint8Array;
   proof: DlogProof;
+}
+
+/** The committed part of a dealer's reveal (everything but the salt), canonically encoded. */
+function encodeRevealBody(reveal: Reveal): Uint8Array {
+  const w = new Writer()
+    .list(reveal.coefficients, (x, p) => x.fixed(pointToBytes(p), 33))
+    .fixed(reveal.chain, 32);
+  writeDlogProof(w, reveal.proof);
+  return w.finish();
 }
 
 const REVERSE_COUNT = KAPPA;
@@ -164,9 +174,7 @@ export class KeySharing extends RoundProtocol<KeyShare | null> {
       const coefficients = this.#polynomial.map((a) => G.multiply(a));
       const chain = c.chainCode ?? c.random(32);
       const proof = proveDlog(c.secret!, coefficients[0]!, this.#ctx('dealer', this.party), c.random);
-      const body = new Writer().list(coefficients, (x, p) => x.fixed(pointToBytes(p), 33)).fixed(chain, 32);
-      writeDlogProof(body, proof);
-      const bodyBytes = body.finish();
+      const bodyBytes = encodeRevealBody({ coefficients, chain, proof });
       const salt = c.random(32);
       this.#revealBytes = new Writer().fixed(bodyBytes, bodyBytes.length).fixed(salt, 32).finish();
       const commitment = commit(this.#ctx('dealer', this.party), bodyBytes, salt);
@@ -270,9 +278,7 @@ export class KeySharing extends RoundProtocol<KeyShare | null> {
     }
     const chain = r.fixed(32);
     const proof = readDlogProof(r);
-    const body = new Writer().list(coefficients, (x, p) => x.fixed(pointToBytes(p), 33)).fixed(chain, 32);
-    writeDlogProof(body, proof);
-    const bodyBytes = body.finish();
+    const bodyBytes = encodeRevealBody({ coefficients, chain, proof });
     const salt = r.fixed(32);
     if (start - r.remaining !== bodyBytes.length + 32)
       throw new MpcError('MALFORMED_MESSAGE', 'non-canonical reveal');
@@ -467,9 +473,8 @@ export class KeySharing extends RoundProtocol<KeyShare | null> {
         const flipped = new Uint8Array(COLUMN_BYTES);
         for (let j = 0; j < REVERSE_COUNT; j++) {
           const column = columns.subarray(j * COLUMN_BYTES, (j + 1) * COLUMN_BYTES);
-          for (let b = 0; b < COLUMN_BYTES; b++) flipped[b] = column[b]! ^ chosen.delta[b]!;
           seeds0.push(this.#reverseKey(this.party, from, j, column));
-          seeds1.push(this.#reverseKey(this.party, from, j, flipped));
+          seeds1.push(this.#reverseKey(this.party, from, j, xorDelta(columns, j, chosen.delta, flipped)));
         }
         sender = chosen;
         receiver = { seeds0, seeds1 };
@@ -483,9 +488,10 @@ export class KeySharing extends RoundProtocol<KeyShare | null> {
       const mine = this.#zeroContribution.get(from)!;
       const theirs = this.#theirZero.get(from)!;
       const [cLo, cHi] = lo === this.party ? [mine, theirs] : [theirs, mine];
+      const pair = this.#ctx('pair', lo, hi);
       pairs.set(from, {
-        zeroSeed: hashFields('cairn/dkls23/zero-seed/v1', [this.#ctx('pair', lo, hi), cLo, cHi]),
-        gadgetSeed: hashFields('cairn/dkls23/gadget-seed/v1', [this.#ctx('pair', lo, hi), cLo, cHi]),
+        zeroSeed: hashFields('cairn/dkls23/zero-seed/v1', [pair, cLo, cHi]),
+        gadgetSeed: hashFields('cairn/dkls23/gadget-seed/v1', [pair, cLo, cHi]),
         sender,
         receiver,
       });

@@ -25,7 +25,7 @@
 // β_j = 1 (a selective failure); ξ = |n| + 2λ_s makes χ still statistically uniform given
 // that leakage (DKLs19 §3, leftover hash lemma with the random gadget vector).
 import { createHash, hash } from 'node:crypto';
-import { encodeFields } from '../encoding.ts';
+import { encodeFields, equalBytes } from '../encoding.ts';
 import { MpcError } from '../errors.ts';
 import type { RandomBytes } from '../scheme.ts';
 import { hashFields, hashToScalars, mod, N, randomScalar } from './curve.ts';
@@ -276,10 +276,8 @@ export function mulReceiverFinish(params: {
     out0 += g * z0;
     out1 += g * z1;
   }
-  const outputs = [out0, out1];
-  const expected = hashR(state.sid, r);
-  let diff = 0;
-  for (let i = 0; i < 32; i++) diff |= expected[i]! ^ rHash[i]!;
-  if (diff !== 0) throw new MpcError('INVALID_PROOF', 'multiplication consistency check failed');
-  return outputs.map((o, k) => mod(o + gamma[k]! * state.chi));
+  if (!equalBytes(hashR(state.sid, r), rHash)) {
+    throw new MpcError('INVALID_PROOF', 'multiplication consistency check failed');
+  }
+  return [out0, out1].map((o, k) => mod(o + gamma[k]! * state.chi));
 }

@@ -343,11 +343,7 @@ class PresignRounds {
 const HALF_N = N >> 1n;
 
 /** Round 3 (step 10) for one signer: its broadcast share of the signature. */
-function onlineShare(
-  secrets: PresignatureSecrets,
-  tweak: bigint,
-  message: Uint8Array,
-): { u: bigint; w: bigint } {
+function onlineShare(secrets: PresignatureSecrets, tweak: bigint, message: Uint8Array): OnlineShare {
   const m = bytesToNumberBE(message) % N;
   const rx = secrets.R.toAffine().x % N;
   return { u: secrets.u, w: mod(m * secrets.phi + rx * (secrets.v + tweak * secrets.phi)) };
@@ -360,7 +356,7 @@ function keyTable(publicKey: Uint8Array): Point {
   const id = bytesToHex(publicKey);
   let p = keyTables.get(id);
   if (!p) {
-    p = Point.fromAffine(pointFromBytes(publicKey).toAffine());
+    p = pointFromBytes(publicKey); // a fresh point object: its table is ours alone
     p.precompute(6, false);
     if (keyTables.size >= 256) keyTables.delete(keyTables.keys().next().value!);
     keyTables.set(id, p);
@@ -421,7 +417,13 @@ function combine(params: {
   return { bytes, recovery, publicKey: params.publicKey.slice() };
 }
 
-function readOnline(payload: Uint8Array, binding: Uint8Array): { u: bigint; w: bigint } {
+/** A signer's online-round share: u_i (its share of r·φ) and w_i. */
+interface OnlineShare {
+  u: bigint;
+  w: bigint;
+}
+
+function readOnline(payload: Uint8Array, binding: Uint8Array): OnlineShare {
   const r = new Reader(payload);
   if (!equalBytes(r.fixed(32), binding)) {
     throw new MpcError(
@@ -435,7 +437,7 @@ function readOnline(payload: Uint8Array, binding: Uint8Array): { u: bigint; w: b
   return { u, w };
 }
 
-function onlinePayload(binding: Uint8Array, share: { u: bigint; w: bigint }): Uint8Array {
+function onlinePayload(binding: Uint8Array, share: OnlineShare): Uint8Array {
   return new Writer()
     .fixed(binding, 32)
     .fixed(scalarToBytes(share.u), 32)
@@ -443,81 +445,56 @@ function onlinePayload(binding: Uint8Array, share: { u: bigint; w: bigint }): Ui
     .finish();
 }
 
-/** One-shot signing: rounds 1–3. */
-export class Dkls23Sign extends RoundProtocol<Signature> {
-  readonly #setup: SigningSetup;
-  readonly #message: Uint8Array;
-  readonly #rounds: PresignRounds;
-  #secrets: PresignatureSecrets | null = null;
-  #own: { u: bigint; w: bigint } | null = null;
-
-  constructor(setup: SigningSetup, message: Uint8Array) {
-    super({
-      party: setup.share.party,
-      sessionId: setup.sessionId,
-      protocol: setup.protocol,
-      peers: setup.signers,
-    });
-    this.#setup = setup;
-    this.#message = message.slice();
-    this.#rounds = new PresignRounds(setup);
-  }
-
-  protected begin(): Outgoing[] {
-    this.expect(1, this.#setup.signers, 'direct');
-    return this.#rounds.round1();
-  }
-
-  protected onRound(round: number, inbox: ReadonlyMap<PartyId, Uint8Array>): Outgoing[] {
-    if (round === 1) {
-      const out = this.#rounds.round2(inbox);
-      this.expect(2, this.#setup.signers, 'direct');
-      return out;
+/**
+ * Runs `fn` for `party`; an MpcError it throws that is not already an abort aborts the run with
+ * no culprit (what `RoundProtocol.abort(code, null, message)` throws).
+ */
+function unattributed<T>(party: PartyId, fn: () => T): T {
+  try {
+    return fn();
+  } catch (error) {
+    if (error instanceof MpcError && !(error instanceof ProtocolAbortError)) {
+      throw new ProtocolAbortError({
+        code: error.code,
+        culprit: null,
+        detectedBy: party,
+        message: error.message,
+      });
     }
-    if (round === 2) {
-      this.#secrets = this.#guardUnattributed(() => this.#rounds.finish(inbox));
-      this.#own = onlineShare(this.#secrets, this.#setup.tweak, this.#message);
-      this.expect(3, this.#setup.signers, 'broadcast');
-      return [{ to: null, payload: onlinePayload(this.#rounds.context, this.#own), round: 3 }];
-    }
-    let u = this.#own!.u;
-    let w = this.#own!.w;
-    for (const [from, payload] of inbox) {
-      const share = blame(from, () => readOnline(payload, this.#rounds.context));
-      u += share.u;
-      w += share.w;
-    }
-    const signature = this.#guardUnattributed(() =>
-      combine({
-        R: this.#secrets!.R,
-        parentKey: this.#setup.share.publicKey,
-        tweak: this.#setup.tweak,
-        publicKey: this.#setup.publicKey,
-        message: this.#message,
-        u: mod(u),
-        w: mod(w),
-      }),
-    );
-    this.finish(signature);
-    return [];
-  }
-
-  #guardUnattributed<T>(fn: () => T): T {
-    try {
-      return fn();
-    } catch (error) {
-      if (error instanceof MpcError && !(error instanceof ProtocolAbortError)) {
-        this.abort(error.code, null, error.message);
-      }
-      throw error;
-    }
+    throw error;
   }
 }
 
-/** Presigning: rounds 1–2; the result is a single-use presignature. */
-export class Dkls23Presign extends RoundProtocol<Dkls23Presignature> {
-  readonly #setup: SigningSetup;
-  readonly #rounds: PresignRounds;
+/**
+ * After the online broadcast (round 3, or the online round of a presignature): every other
+ * signer's (u_j, w_j), read against `binding` (a bad one aborts naming its sender), added to
+ * `own` and combined into the signature (a bad result aborts unattributed).
+ */
+function signOnline(
+  party: PartyId,
+  own: OnlineShare,
+  inbox: ReadonlyMap<PartyId, Uint8Array>,
+  binding: Uint8Array,
+  signing: Omit<Parameters<typeof combine>[0], 'u' | 'w'>,
+): Signature {
+  let u = own.u;
+  let w = own.w;
+  for (const [from, payload] of inbox) {
+    const share = blame(from, () => readOnline(payload, binding));
+    u += share.u;
+    w += share.w;
+  }
+  return unattributed(party, () => combine({ ...signing, u: mod(u), w: mod(w) }));
+}
+
+/**
+ * Rounds 1–2 as a round protocol, shared by one-shot signing and presigning: `presigned`
+ * continues with this signer's presignature secrets (a failed check in `finish` that names no
+ * signer aborts unattributed).
+ */
+abstract class PresigningProtocol<T> extends RoundProtocol<T> {
+  protected readonly setup: SigningSetup;
+  protected readonly rounds: PresignRounds;
 
   constructor(setup: SigningSetup) {
     super({
@@ -526,32 +503,65 @@ export class Dkls23Presign extends RoundProtocol<Dkls23Presignature> {
       protocol: setup.protocol,
       peers: setup.signers,
     });
-    this.#setup = setup;
-    this.#rounds = new PresignRounds(setup);
+    this.setup = setup;
+    this.rounds = new PresignRounds(setup);
   }
 
+  protected abstract presigned(secrets: PresignatureSecrets): Outgoing[];
+
   protected begin(): Outgoing[] {
-    this.expect(1, this.#setup.signers, 'direct');
-    return this.#rounds.round1();
+    this.expect(1, this.setup.signers, 'direct');
+    return this.rounds.round1();
   }
 
   protected onRound(round: number, inbox: ReadonlyMap<PartyId, Uint8Array>): Outgoing[] {
     if (round === 1) {
-      const out = this.#rounds.round2(inbox);
-      this.expect(2, this.#setup.signers, 'direct');
+      const out = this.rounds.round2(inbox);
+      this.expect(2, this.setup.signers, 'direct');
       return out;
     }
-    let secrets: PresignatureSecrets;
-    try {
-      secrets = this.#rounds.finish(inbox);
-    } catch (error) {
-      if (error instanceof MpcError && !(error instanceof ProtocolAbortError)) {
-        this.abort(error.code, null, error.message);
-      }
-      throw error;
-    }
-    const s = this.#setup;
-    const binding = this.#rounds.context;
+    return this.presigned(unattributed(this.party, () => this.rounds.finish(inbox)));
+  }
+}
+
+/** One-shot signing: rounds 1–3. */
+export class Dkls23Sign extends PresigningProtocol<Signature> {
+  readonly #message: Uint8Array;
+  #secrets: PresignatureSecrets | null = null;
+  #own: OnlineShare | null = null;
+
+  constructor(setup: SigningSetup, message: Uint8Array) {
+    super(setup);
+    this.#message = message.slice();
+  }
+
+  protected presigned(secrets: PresignatureSecrets): Outgoing[] {
+    this.#secrets = secrets;
+    this.#own = onlineShare(secrets, this.setup.tweak, this.#message);
+    this.expect(3, this.setup.signers, 'broadcast');
+    return [{ to: null, payload: onlinePayload(this.rounds.context, this.#own), round: 3 }];
+  }
+
+  protected override onRound(round: number, inbox: ReadonlyMap<PartyId, Uint8Array>): Outgoing[] {
+    if (round < 3) return super.onRound(round, inbox);
+    this.finish(
+      signOnline(this.party, this.#own!, inbox, this.rounds.context, {
+        R: this.#secrets!.R,
+        parentKey: this.setup.share.publicKey,
+        tweak: this.setup.tweak,
+        publicKey: this.setup.publicKey,
+        message: this.#message,
+      }),
+    );
+    return [];
+  }
+}
+
+/** Presigning: rounds 1–2; the result is a single-use presignature. */
+export class Dkls23Presign extends PresigningProtocol<Dkls23Presignature> {
+  protected presigned(secrets: PresignatureSecrets): Outgoing[] {
+    const s = this.setup;
+    const binding = this.rounds.context;
     this.finish(
       new Dkls23Presignature({
         id: bytesToHex(binding.subarray(0, 16)),
@@ -576,7 +586,7 @@ export class Dkls23Online extends RoundProtocol<Signature> {
   readonly #secrets: PresignatureSecrets;
   readonly #message: Uint8Array;
   readonly #binding: Uint8Array;
-  #own: { u: bigint; w: bigint } | null = null;
+  #own: OnlineShare | null = null;
 
   constructor(params: {
     sessionId: Uint8Array;
@@ -608,29 +618,15 @@ export class Dkls23Online extends RoundProtocol<Signature> {
   }
 
   protected onRound(_round: number, inbox: ReadonlyMap<PartyId, Uint8Array>): Outgoing[] {
-    let u = this.#own!.u;
-    let w = this.#own!.w;
-    for (const [from, payload] of inbox) {
-      const share = blame(from, () => readOnline(payload, this.#binding));
-      u += share.u;
-      w += share.w;
-    }
-    let signature: Signature;
-    try {
-      signature = combine({
+    this.finish(
+      signOnline(this.party, this.#own!, inbox, this.#binding, {
         R: this.#secrets.R,
         parentKey: this.#presignature.parentKey,
         tweak: this.#presignature.tweak,
         publicKey: this.#presignature.publicKey,
         message: this.#message,
-        u: mod(u),
-        w: mod(w),
-      });
-    } catch (error) {
-      if (error instanceof MpcError) this.abort(error.code, null, error.message);
-      throw error;
-    }
-    this.finish(signature);
+      }),
+    );
     return [];
   }
 }

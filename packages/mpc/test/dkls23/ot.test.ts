@@ -87,7 +87,7 @@ describe('DKLs23 OT and multiplication', () => {
     }
   });
 
-  it('curve helpers: window-9 and kernel multiplications equal noble’s; split challenges are λ-splits', () => {
+  it('curve helpers: base-point and kernel multiplications equal noble’s; split challenges are λ-splits', () => {
     for (let i = 0; i < 4; i++) {
       const k = randomScalar(random);
       assert.ok(mulBase(k).equals(G.multiply(k)));
