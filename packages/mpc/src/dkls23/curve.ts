@@ -4,30 +4,26 @@
 // curve point. Hashes into the scalar field take 48 bytes so the reduction bias is < 2^-128.
 import { createHash } from 'node:crypto';
 import { ScalarMultiplier } from '@noble/curves/abstract/curve.js';
-import { secp256k1 } from '@noble/curves/secp256k1.js';
 import { bytesToNumberBE, numberToBytesBE } from '@noble/curves/utils.js';
 import { encodeFields } from '../encoding.ts';
 import { MpcError } from '../errors.ts';
+import { Secp256k1Point } from '../secp256k1-base.ts';
 import type { RandomBytes } from '../scheme.ts';
 
-export const Point = secp256k1.Point;
-export type Point = InstanceType<typeof secp256k1.Point>;
+export const Point = Secp256k1Point;
+export type Point = InstanceType<typeof Secp256k1Point>;
 export const G: Point = Point.BASE;
 /** The group order n. */
 export const N: bigint = Point.Fn.ORDER;
 export const SCALAR_BYTES = 32;
 
 /**
- * G with a window-9 table (noble's signed fixed-window tables; BASE itself has window 6): 44
- * instead of 65 table additions per blinded constant-time multiplication (≈ 25 % faster), at the
- * price of a one-time ≈ 11 300-point table (≈ 2 MB, ≈ 40 ms, built on first use).
+ * k·G for a secret k ∈ [1, n): noble's constant-time, scalar-blinded `multiply` over the
+ * process-wide window-10 table of noble's `Point.BASE` (secp256k1-base.ts): one base-point table
+ * for FROST and DKLs23, not two.
  */
-const BASE_W9: Point = Point.fromAffine(G.toAffine());
-BASE_W9.precompute(9);
-
-/** k·G for a secret k ∈ [1, n): noble's constant-time, scalar-blinded `multiply` over the larger table. */
 export function mulBase(k: bigint): Point {
-  return BASE_W9.multiply(k);
+  return G.multiply(k);
 }
 
 const kernels = new ScalarMultiplier(Point);
@@ -121,13 +117,7 @@ export function hashFields(domain: string, fields: readonly Uint8Array[]): Uint8
   return new Uint8Array(createHash('sha256').update(encodeFields(domain, fields)).digest());
 }
 
-/** Hash into Z_n (48 bytes of SHAKE256, reduced). */
-export function hashToScalar(domain: string, fields: readonly Uint8Array[]): bigint {
-  const out = createHash('shake256', { outputLength: 48 }).update(encodeFields(domain, fields)).digest();
-  return bytesToNumberBE(out) % N;
-}
-
-/** `count` scalars from one SHAKE256 stream over (domain, fields). */
+/** `count` scalars from one SHAKE256 stream over (domain, fields), 48 bytes each, reduced. */
 export function hashToScalars(domain: string, fields: readonly Uint8Array[], count: number): bigint[] {
   const out = createHash('shake256', { outputLength: 48 * count })
     .update(encodeFields(domain, fields))
@@ -135,6 +125,11 @@ export function hashToScalars(domain: string, fields: readonly Uint8Array[], cou
   const scalars: bigint[] = new Array(count);
   for (let i = 0; i < count; i++) scalars[i] = bytesToNumberBE(out.subarray(48 * i, 48 * i + 48)) % N;
   return scalars;
+}
+
+/** Hash into Z_n: the first (and only) scalar of `hashToScalars`. */
+export function hashToScalar(domain: string, fields: readonly Uint8Array[]): bigint {
+  return hashToScalars(domain, fields, 1)[0]!;
 }
 
 export const u16 = (v: number): Uint8Array => Uint8Array.of(v >>> 8, v & 0xff);

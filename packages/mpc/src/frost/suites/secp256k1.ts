@@ -1,8 +1,9 @@
 // FROST(secp256k1, SHA-256), RFC 9591 §6.5, on @noble/curves' secp256k1 group. H1, H2, H3 and
 // the DKG hash are RFC 9380 hash_to_field with expand_message_xmd(SHA-256) (noble's hasher).
-import { secp256k1, secp256k1_hasher } from '@noble/curves/secp256k1.js';
+import { secp256k1_hasher } from '@noble/curves/secp256k1.js';
 import { sha256 } from '@noble/hashes/sha2.js';
 import { MpcError } from '../../errors.ts';
+import { Secp256k1Point } from '../../secp256k1-base.ts';
 import {
   type Ciphersuite,
   checkLength,
@@ -15,17 +16,10 @@ import {
 } from '../ciphersuite.ts';
 
 const enc = (s: string) => new TextEncoder().encode(s);
-// A wider precomputed table for the base point (noble's default is W=6). W=10 measured against
-// W=8 here: blinded constant-time multiplication 265 → 235 µs, variable-time 138 → 118 µs (three
-// and one per signer and signing); first use builds both tables in ~0.3 s (W=8: ~0.1 s), ~5.5 MB
-// of heap (W=8: ~2 MB). W=12 is no faster (its table scans outweigh the fewer additions) and
-// costs ~0.8 s and ~18 MB. Built lazily, shared process-wide (every user of noble's secp256k1
-// BASE point in this process gets the W=10 table).
-secp256k1.Point.BASE.precompute(10, true);
-export const secpPoint = secp256k1.Point as unknown as GroupConstructor & {
+export const secpPoint = Secp256k1Point as unknown as GroupConstructor & {
   fromBytes(bytes: Uint8Array): GroupElement;
 };
-export const secpFn = secp256k1.Point.Fn as unknown as ScalarField;
+export const secpFn = Secp256k1Point.Fn as unknown as ScalarField;
 
 /** Compressed SEC1 decoding: 33 bytes, prefix 02/03, x < p, on the curve. */
 export function decodeCompressed(bytes: Uint8Array): GroupElement {
@@ -83,7 +77,7 @@ export function secp256k1Base(contextString: string) {
     deserializeElement: decodeCompressed,
     deserializeElementFast: decodeCompressed,
     hintLength: 32,
-    elementHint: (p: GroupElement) => secp256k1.Point.Fp.toBytes(p.toAffine().y),
+    elementHint: (p: GroupElement) => Secp256k1Point.Fp.toBytes(p.toAffine().y),
     deserializeElementHinted: decodeHinted,
     // Cofactor 1: every point on the curve is in the prime-order group.
     assertPrimeOrder: (_p: GroupElement) => {},
