@@ -62,6 +62,33 @@ export default async function e2eBench(): Promise<void> {
     const api = new CoordinatorClient(cluster.coordinatorUrl);
     const key = ctx.initiatorKey();
 
+    /** Signs and submits a request (fresh ids and nonce, five-minute expiry) and waits until it settles. */
+    async function submitAndWait(
+      fields: Omit<
+        SignRequestBody,
+        'requestId' | 'idempotencyKey' | 'derivationPath' | 'nonce' | 'createdAt' | 'expiresAt'
+      >,
+    ): Promise<RequestView> {
+      const now = Math.floor(Date.now() / 1000);
+      const body: SignRequestBody = {
+        requestId: randomUUID(),
+        idempotencyKey: randomUUID(),
+        derivationPath: [],
+        nonce: `0x${randomBytes(16).toString('hex')}`,
+        createdAt: now,
+        expiresAt: now + 300,
+        ...fields,
+      };
+      await api.submit(signSignRequest(body, key));
+      return api.waitForRequest(body.requestId);
+    }
+
+    /** `received` → `signed` of a message request, which must have been signed. */
+    function signedMs(r: RequestView, what: string): number {
+      if (r.state !== 'signed') throw new Error(`${what} request ${r.state}: ${r.error?.message}`);
+      return eventMs(r, 'signed') - eventMs(r, 'received');
+    }
+
     async function vaultFor(scheme: string, name: string) {
       try {
         return await createVaultOperation(ctx, { name, threshold: 2, scheme });
@@ -83,21 +110,12 @@ export default async function e2eBench(): Promise<void> {
       };
       const submitTransfer = async () => {
         const prepared = await api.prepareTransfer(ecdsa.vaultId, { to: recipient, amount: '0.0001' });
-        const now = Math.floor(Date.now() / 1000);
-        const body: SignRequestBody = {
-          requestId: randomUUID(),
+        return submitAndWait({
           vaultId: ecdsa.vaultId,
-          idempotencyKey: randomUUID(),
           kind: 'evm.transaction',
           chainId: prepared.chainId,
-          derivationPath: [],
           transaction: prepared.transaction as EvmTransaction,
-          nonce: `0x${randomBytes(16).toString('hex')}`,
-          createdAt: now,
-          expiresAt: now + 300,
-        };
-        await api.submit(signSignRequest(body, key));
-        return api.waitForRequest(body.requestId);
+        });
       };
       // Sequential transfers: request → signature and request → receipt.
       for (let i = 0; i < 2; i++) await submitTransfer();
@@ -141,25 +159,16 @@ export default async function e2eBench(): Promise<void> {
       // Sustained: personal-message requests, `inFlight` at a time, for a fixed count.
       const total = 80;
       const inFlight = 8;
-      const message = async (i: number) => {
-        const now = Math.floor(Date.now() / 1000);
-        const body: SignRequestBody = {
-          requestId: randomUUID(),
-          vaultId: ecdsa.vaultId,
-          idempotencyKey: randomUUID(),
-          kind: 'evm.personal-message',
-          chainId: cluster.anvil.chainId,
-          derivationPath: [],
-          message: `0x${Buffer.from(`cairn bench message ${i}`).toString('hex')}`,
-          nonce: `0x${randomBytes(16).toString('hex')}`,
-          createdAt: now,
-          expiresAt: now + 300,
-        };
-        await api.submit(signSignRequest(body, key));
-        const r = await api.waitForRequest(body.requestId);
-        if (r.state !== 'signed') throw new Error(`message request ${r.state}: ${r.error?.message}`);
-        return eventMs(r, 'signed') - eventMs(r, 'received');
-      };
+      const message = async (i: number) =>
+        signedMs(
+          await submitAndWait({
+            vaultId: ecdsa.vaultId,
+            kind: 'evm.personal-message',
+            chainId: cluster.anvil.chainId,
+            message: `0x${Buffer.from(`cairn bench message ${i}`).toString('hex')}`,
+          }),
+          'message',
+        );
       let next = 0;
       const latencies: number[] = [];
       const t0 = performance.now();
@@ -192,25 +201,16 @@ export default async function e2eBench(): Promise<void> {
     // broadcast) signed by a FROST Ed25519 vault, sequentially, `received` → `signed`.
     const ed = await vaultFor('frost-ed25519', 'bench-ed25519');
     if (ed) {
-      const submitMessage = async (i: number) => {
-        const now = Math.floor(Date.now() / 1000);
-        const body: SignRequestBody = {
-          requestId: randomUUID(),
-          vaultId: ed.vaultId,
-          idempotencyKey: randomUUID(),
-          kind: 'ed25519.message',
-          chainId: NO_CHAIN_ID,
-          derivationPath: [],
-          message: `0x${Buffer.from(`cairn bench ed25519 message ${i}`).toString('hex')}`,
-          nonce: `0x${randomBytes(16).toString('hex')}`,
-          createdAt: now,
-          expiresAt: now + 300,
-        };
-        await api.submit(signSignRequest(body, key));
-        const r = await api.waitForRequest(body.requestId);
-        if (r.state !== 'signed') throw new Error(`ed25519 request ${r.state}: ${r.error?.message}`);
-        return eventMs(r, 'signed') - eventMs(r, 'received');
-      };
+      const submitMessage = async (i: number) =>
+        signedMs(
+          await submitAndWait({
+            vaultId: ed.vaultId,
+            kind: 'ed25519.message',
+            chainId: NO_CHAIN_ID,
+            message: `0x${Buffer.from(`cairn bench ed25519 message ${i}`).toString('hex')}`,
+          }),
+          'ed25519',
+        );
       for (let i = 0; i < 2; i++) await submitMessage(i);
       const toSignature: number[] = [];
       const started = performance.now();

@@ -5,11 +5,14 @@ import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
-import { DevCluster, type DevClusterOptions } from '@cairn/coordinator';
+import { DevCluster, type DevClusterOptions, type RequestView } from '@cairn/coordinator';
 import { handOverLogs, registerNodeSecrets } from '@cairn/testkit/hand-over';
 
 const root = join(import.meta.dirname, '..', '..', '..');
 const cliMain = join(root, 'packages', 'cli', 'src', 'main.ts');
+
+/** A request that will not move without someone: finished, or waiting for approvals. */
+export const settled = (r: RequestView) => r.terminal || r.state === 'pending_approval';
 
 export interface CliResult {
   code: number;

@@ -24,17 +24,17 @@ const share = (version = 0, secret = 7) =>
     secretState: new Uint8Array(32).fill(secret),
   });
 
+/** Unlocks node `node-<name>` in `dir/<name>` and opens its share store. */
+async function unlockedStore(name: string, passphrase: string) {
+  const u = await unlockNode({ dataDir: join(dir, name), nodeId: `node-${name}`, passphrase, kdfLogN: 15 });
+  return { u, store: new ShareStore({ db: u.db, nodeId: `node-${name}`, wrappingKey: u.wrappingKey }) };
+}
+
 const isCode = (code: string) => (e: unknown) => e instanceof NodeError && e.code === code;
 
 describe('share store', () => {
   it('round-trips shares and never overwrites one', async () => {
-    const u = await unlockNode({
-      dataDir: join(dir, 'a'),
-      nodeId: 'node-a',
-      passphrase: 'passphrase one',
-      kdfLogN: 15,
-    });
-    const store = new ShareStore({ db: u.db, nodeId: 'node-a', wrappingKey: u.wrappingKey });
+    const { u, store } = await unlockedStore('a', 'passphrase one');
     const s = share();
     store.put(s);
     assert.deepEqual(store.get(s.keyId).secretBytes(), s.secretBytes());
@@ -51,13 +51,7 @@ describe('share store', () => {
   });
 
   it('reports a damaged or moved share as SHARE_CORRUPTED', async () => {
-    const u = await unlockNode({
-      dataDir: join(dir, 'b'),
-      nodeId: 'node-b',
-      passphrase: 'passphrase two',
-      kdfLogN: 15,
-    });
-    const store = new ShareStore({ db: u.db, nodeId: 'node-b', wrappingKey: u.wrappingKey });
+    const { u, store } = await unlockedStore('b', 'passphrase two');
     const s = share();
     store.put(s);
     const row = u.db.prepare('SELECT sealed FROM shares').get() as { sealed: Uint8Array };

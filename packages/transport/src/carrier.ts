@@ -22,19 +22,43 @@ export interface DirectCarrier extends Carrier {
   deliver(bytes: Uint8Array): void;
 }
 
+/** How a direct carrier finds its peers and how long it waits for one. */
+export interface DirectCarrierParameters {
+  /** Resolves a node id to its base URL (http://host:port, from the committee), or undefined when unknown. */
+  resolve: (nodeId: string) => string | undefined;
+  /** Per-envelope timeout in milliseconds (default 10 s): the HTTP request, or the acknowledgement. */
+  timeoutMs?: number;
+}
+
 /**
- * The receiving side every direct carrier shares: one registered handler, fed by `deliver`, and
- * the closed state that makes both sending and delivering fail with CLOSED.
+ * What every direct carrier shares: peer addresses and the send timeout; on the receiving side,
+ * one registered handler fed by `deliver`; and the closed state that makes both sending and
+ * delivering fail with CLOSED.
  */
 export abstract class DirectCarrierBase implements DirectCarrier {
+  readonly #resolve: DirectCarrierParameters['resolve'];
+  protected readonly timeoutMs: number;
   #handler: ReceiveHandler | null = null;
   #closed = false;
+
+  constructor(params: DirectCarrierParameters) {
+    this.#resolve = params.resolve;
+    this.timeoutMs = params.timeoutMs ?? 10_000;
+  }
 
   abstract send(to: string, bytes: Uint8Array): Promise<void>;
 
   /** Throws CLOSED once the carrier is closed. */
-  protected assertOpen(): void {
+  #assertOpen(): void {
     if (this.#closed) throw new TransportError('CLOSED', 'carrier is closed');
+  }
+
+  /** The base URL of node `to`, for sending; throws CLOSED once closed, UNKNOWN_RECIPIENT for an unknown node. */
+  protected baseUrlOf(to: string): string {
+    this.#assertOpen();
+    const base = this.#resolve(to);
+    if (base === undefined) throw new TransportError('UNKNOWN_RECIPIENT', `no address for node ${to}`);
+    return base;
   }
 
   onReceive(handler: ReceiveHandler): void {
@@ -43,7 +67,7 @@ export abstract class DirectCarrierBase implements DirectCarrier {
 
   /** Called by the node's server with received envelope bytes; throws what the handler throws. */
   deliver(bytes: Uint8Array): void {
-    this.assertOpen();
+    this.#assertOpen();
     if (!this.#handler) throw new TransportError('CLOSED', 'no receiver registered');
     this.#handler(bytes);
   }

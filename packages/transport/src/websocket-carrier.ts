@@ -11,7 +11,7 @@ import type { IncomingMessage, Server } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { Reader, Writer } from '@cairn/mpc';
 import { type RawData, WebSocket, WebSocketServer } from 'ws';
-import { DirectCarrierBase } from './carrier.ts';
+import { DirectCarrierBase, type DirectCarrierParameters } from './carrier.ts';
 import { TransportError } from './errors.ts';
 import { MAX_ENVELOPE_BYTES } from './http-carrier.ts';
 
@@ -33,12 +33,8 @@ interface Connection {
   nextId: number;
 }
 
-export interface WebSocketCarrierParameters {
-  /** Resolves a node id to its base URL (http://host:port, from the committee), or undefined. */
-  resolve: (nodeId: string) => string | undefined;
-  /** Per-envelope acknowledgement timeout in milliseconds. */
-  timeoutMs?: number;
-}
+/** `timeoutMs` bounds each envelope's acknowledgement. */
+export type WebSocketCarrierParameters = DirectCarrierParameters;
 
 function toBytes(data: RawData): Uint8Array {
   if (Array.isArray(data)) return new Uint8Array(Buffer.concat(data));
@@ -47,20 +43,10 @@ function toBytes(data: RawData): Uint8Array {
 }
 
 export class WebSocketCarrier extends DirectCarrierBase {
-  readonly #resolve: WebSocketCarrierParameters['resolve'];
-  readonly #timeoutMs: number;
   readonly #connections = new Map<string, Connection>();
 
-  constructor(params: WebSocketCarrierParameters) {
-    super();
-    this.#resolve = params.resolve;
-    this.#timeoutMs = params.timeoutMs ?? 10_000;
-  }
-
   async send(to: string, bytes: Uint8Array): Promise<void> {
-    this.assertOpen();
-    const base = this.#resolve(to);
-    if (base === undefined) throw new TransportError('UNKNOWN_RECIPIENT', `no address for node ${to}`);
+    const base = this.baseUrlOf(to);
     const conn = this.#connection(base);
     try {
       await conn.ready;
@@ -79,9 +65,9 @@ export class WebSocketCarrier extends DirectCarrierBase {
       const timer = setTimeout(() => {
         conn.pending.delete(id);
         reject(
-          new TransportError('SEND_FAILED', `node ${to} did not acknowledge within ${this.#timeoutMs} ms`),
+          new TransportError('SEND_FAILED', `node ${to} did not acknowledge within ${this.timeoutMs} ms`),
         );
-      }, this.#timeoutMs);
+      }, this.timeoutMs);
       conn.pending.set(id, { to, resolve, reject, timer });
       conn.socket.send(frame, (error) => {
         if (!error) return;

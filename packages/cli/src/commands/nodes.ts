@@ -1,6 +1,6 @@
 // `cairn nodes status`: the signer nodes as the coordinator sees them (probed now).
 import { CliError, type Command, parseOptions } from '../command.ts';
-import { coordinator, operation } from './vault.ts';
+import { coordinator, operation, operatorContextOf, operatorOptions } from './vault.ts';
 
 export const command: Command = {
   name: 'nodes',
@@ -16,16 +16,11 @@ options:
   --json         print JSON
 `,
   async run(argv, io) {
-    const { values, positionals } = parseOptions(
-      'nodes',
-      argv,
-      { api: { type: 'string' }, 'dev-dir': { type: 'string' }, json: { type: 'boolean' } },
-      true,
-    );
+    const { values, positionals } = parseOptions('nodes', argv, operatorOptions, true);
     if (positionals.length !== 1 || positionals[0] !== 'status')
       throw new CliError('USAGE', 'usage: cairn nodes status');
-    const { operatorContext, rethrow } = await coordinator();
-    const ctx = operatorContext({ cwd: io.cwd, env: io.env, api: values.api, devDir: values['dev-dir'] });
+    const ctx = await operatorContextOf(io, values);
+    const { rethrow } = await coordinator();
     const nodes = await operation(() => ctx.api.nodes().catch(rethrow));
     if (values.json) io.stdout(`${JSON.stringify(nodes)}\n`);
     else {

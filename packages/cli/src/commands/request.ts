@@ -1,6 +1,6 @@
 // `cairn request show ID`: a request's state, history, signature and transaction.
 import { CliError, type Command, parseOptions } from '../command.ts';
-import { coordinator, operation } from './vault.ts';
+import { coordinator, operation, operatorContextOf, operatorOptions } from './vault.ts';
 
 export const command: Command = {
   name: 'request',
@@ -17,17 +17,12 @@ options:
   --json         print JSON
 `,
   async run(argv, io) {
-    const { values, positionals } = parseOptions(
-      'request',
-      argv,
-      { api: { type: 'string' }, 'dev-dir': { type: 'string' }, json: { type: 'boolean' } },
-      true,
-    );
+    const { values, positionals } = parseOptions('request', argv, operatorOptions, true);
     const [sub, id] = positionals;
     if (sub !== 'show' || !id || positionals.length > 2)
       throw new CliError('USAGE', 'usage: cairn request show ID');
-    const { operatorContext, rethrow } = await coordinator();
-    const ctx = operatorContext({ cwd: io.cwd, env: io.env, api: values.api, devDir: values['dev-dir'] });
+    const ctx = await operatorContextOf(io, values);
+    const { rethrow } = await coordinator();
     const r = await operation(() => ctx.api.request(id).catch(rethrow));
     if (values.json) {
       io.stdout(`${JSON.stringify(r)}\n`);

@@ -1,6 +1,6 @@
 // `cairn send`: an initiator-signed transfer request, followed to its final state.
 import { CliError, type Command, parseOptions } from '../command.ts';
-import { coordinator, operation } from './vault.ts';
+import { coordinator, operation, operatorContextOf } from './vault.ts';
 
 export const command: Command = {
   name: 'send',
@@ -60,14 +60,8 @@ examples:
     const ttl = values.ttl === undefined ? undefined : Number(values.ttl);
     if (ttl !== undefined && (!Number.isInteger(ttl) || ttl < 10))
       throw new CliError('USAGE', '--ttl must be an integer >= 10');
-    const { operatorContext, sendTransferOperation } = await coordinator();
-    const ctx = operatorContext({
-      cwd: io.cwd,
-      env: io.env,
-      api: values.api,
-      devDir: values['dev-dir'],
-      keyFile: values.key,
-    });
+    const ctx = await operatorContextOf(io, values);
+    const { sendTransferOperation } = await coordinator();
     const token = values.token === 'demo' ? ctx.dev?.token.address : values.token;
     if (values.token === 'demo' && !token)
       throw new CliError('NOT_FOUND', "--token demo needs a running dev cluster ('cairn dev')");

@@ -5,13 +5,15 @@ import { CliError, type CliIo, type Command, parseOptions } from '../command.ts'
 /** The coordinator package, loaded only when a command runs (keeps `cairn --help` fast). */
 export const coordinator = () => import('@cairn/coordinator');
 
-const common = {
+/** The options of every command that talks to the coordinator. */
+export const operatorOptions = {
   api: { type: 'string' },
   'dev-dir': { type: 'string' },
   json: { type: 'boolean' },
 } as const;
 
-async function context(
+/** The operator context (coordinator client, dev cluster, keys) from a command's options. */
+export async function operatorContextOf(
   io: CliIo,
   values: { api?: string; 'dev-dir'?: string; key?: string; 'admin-key'?: string[] },
 ) {
@@ -82,7 +84,7 @@ export const command: Command = {
     switch (sub) {
       case 'create': {
         const { values } = parseOptions('vault', rest, {
-          ...common,
+          ...operatorOptions,
           name: { type: 'string' },
           threshold: { type: 'string' },
           scheme: { type: 'string' },
@@ -97,7 +99,7 @@ export const command: Command = {
         const parties = values.parties?.split(',').map((p) => Number(p.trim()));
         if (parties?.some((p) => !Number.isInteger(p) || p < 1))
           throw new CliError('USAGE', '--parties: comma-separated party ids');
-        const ctx = await context(io, values);
+        const ctx = await operatorContextOf(io, values);
         const { createVaultOperation } = await coordinator();
         const vault = await operation(() =>
           createVaultOperation(ctx, {
@@ -112,9 +114,9 @@ export const command: Command = {
         return 0;
       }
       case 'address': {
-        const { values } = parseOptions('vault', rest, { ...common, vault: { type: 'string' } });
+        const { values } = parseOptions('vault', rest, { ...operatorOptions, vault: { type: 'string' } });
         if (!values.vault) throw new CliError('USAGE', 'vault address needs --vault N');
-        const ctx = await context(io, values);
+        const ctx = await operatorContextOf(io, values);
         const { rethrow } = await coordinator();
         const v = await operation(() => ctx.api.vault(values.vault!).catch(rethrow));
         if (values.json)
@@ -125,8 +127,8 @@ export const command: Command = {
         return 0;
       }
       case 'list': {
-        const { values } = parseOptions('vault', rest, common);
-        const ctx = await context(io, values);
+        const { values } = parseOptions('vault', rest, operatorOptions);
+        const ctx = await operatorContextOf(io, values);
         const { rethrow } = await coordinator();
         const vaults = await operation(() => ctx.api.vaults().catch(rethrow));
         if (values.json) io.stdout(`${JSON.stringify(vaults)}\n`);
@@ -141,14 +143,14 @@ export const command: Command = {
       }
       case 'fund': {
         const { values } = parseOptions('vault', rest, {
-          ...common,
+          ...operatorOptions,
           vault: { type: 'string' },
           amount: { type: 'string' },
           token: { type: 'string' },
         });
         if (!values.vault || !values.amount)
           throw new CliError('USAGE', 'vault fund needs --vault N --amount X');
-        const ctx = await context(io, values);
+        const ctx = await operatorContextOf(io, values);
         const { fundVaultOperation } = await coordinator();
         const r = await operation(() =>
           fundVaultOperation(ctx, { vault: values.vault!, amount: values.amount!, token: values.token }),

@@ -4,6 +4,8 @@
 // only so that it can route a request (block, wait for approvals, or sign) and attach the decision
 // to the sign job; every node re-derives it under its own state and ledger and refuses a mismatch.
 import {
+  type ApprovalBinding,
+  type ApprovalProblemCode,
   approvalDigest,
   type CompiledPolicy,
   compileState,
@@ -33,24 +35,10 @@ import { bytesToHex } from '@noble/hashes/utils.js';
 import type { ApprovalRecord, DecisionRecord, PolicyStore } from './policy-store.ts';
 
 /** What an approval must be bound to (docs/policy.md §6): shown to approvers by the API. */
-export interface ApprovalBinding {
-  requestId: string;
-  requestDigest: string;
-  intentDigest: string;
-  policyHash: string;
-}
+export type { ApprovalBinding } from '@cairn/policy';
 
-export type ApprovalRefusalCode =
-  | 'NO_DECISION'
-  | 'APPROVALS_NOT_REQUIRED'
-  | 'MALFORMED_APPROVAL'
-  | 'APPROVAL_MISMATCH'
-  | 'UNKNOWN_APPROVER'
-  | 'NOT_AN_APPROVER'
-  | 'UNKNOWN_KEY'
-  | 'BAD_SIGNATURE'
-  | 'APPROVAL_EXPIRED'
-  | 'APPROVAL_NOT_YET_VALID';
+/** Why the coordinator refuses an approval: no decision needs one, or it fails verification. */
+export type ApprovalRefusalCode = 'NO_DECISION' | 'APPROVALS_NOT_REQUIRED' | ApprovalProblemCode;
 
 /** An approval the coordinator will not record, with a stable code. */
 export class ApprovalRefusedError extends Error {

@@ -3,7 +3,6 @@
 // policy gate, approvals (quorum, replay, rejection) with the approver's operation the CLI runs,
 // governance changes, the audit export verified offline, and a simulator that is down.
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -50,13 +49,13 @@ import {
 } from 'viem';
 import { privateKeyToAccount } from 'viem/accounts';
 import { foundry } from 'viem/chains';
+import { cairn, settled } from '../e2e-harness.ts';
 import { FAKE_PUBLIC_KEY, FakeNode } from '../fake-node.ts';
 import { keygenJob, signedTransfer } from '../request-signing.ts';
 import { approval, secretKeyOf, signedGenesis, testPolicy } from './fixtures.ts';
 import { deployScenario } from './scenario.ts';
 
 const ORIGIN = 'cairn.test/audit/coordinator';
-const cliMain = join(import.meta.dirname, '..', '..', '..', 'cli', 'src', 'main.ts');
 const vaultAddress = evmAddressOfPublicKey(FAKE_PUBLIC_KEY as Hex);
 const recipient = '0x000000000000000000000000000000000000bEEF';
 const userKey = (id: string) => ({ userId: id, keyId: `${id}-key`, secretKey: secretKeyOf(id) });
@@ -126,8 +125,6 @@ describe('coordinator wiring: intent, policy, approvals, audit (fake nodes, real
     assert.equal(status, 202);
     return body.requestId;
   }
-
-  const settled = (r: RequestView) => r.terminal || r.state === 'pending_approval';
 
   it('allows a small simulated transfer: received → simulated → approved → signing → … → confirmed', async () => {
     const id = await submitTransfer('0.001');
@@ -281,38 +278,22 @@ describe('coordinator wiring: intent, policy, approvals, audit (fake nodes, real
       return path;
     };
     // Asynchronously: the coordinator answering the CLI runs in this process.
-    const cli = (args: string[]) =>
-      new Promise<{ code: number; out: string; err: string }>((resolve, reject) => {
-        const child = spawn(process.execPath, [cliMain, ...args, '--api', coordinator.url], {
-          env: { ...process.env, CAIRN_DEV_DIR: dir },
-          stdio: ['ignore', 'pipe', 'pipe'],
-        });
-        let out = '';
-        let err = '';
-        child.stdout.on('data', (c) => {
-          out += c;
-        });
-        child.stderr.on('data', (c) => {
-          err += c;
-        });
-        child.once('error', reject);
-        child.once('exit', (code) => resolve({ code: code ?? 1, out, err }));
-      });
+    const cli = (args: string[]) => cairn(dir, [...args, '--api', coordinator.url]);
     assert.equal((await cli(['approve', '--help'])).code, 0);
     const id = await submitTransfer('3');
     await client.waitForRequest(id, { until: settled });
     const first = await cli(['approve', id, '--key', keyFile('carol')]);
-    assert.equal(first.code, 0, first.out + first.err);
-    assert.match(first.out, /approved as carol/);
-    assert.match(first.out, /quorum +pending/);
+    assert.equal(first.code, 0, first.stdout + first.stderr);
+    assert.match(first.stdout, /approved as carol/);
+    assert.match(first.stdout, /quorum +pending/);
     const second = await cli(['approve', id, '--key', keyFile('dave'), '--json']);
-    assert.equal(second.code, 0, second.err);
-    assert.equal(JSON.parse(second.out).statement.approverId, 'dave');
+    assert.equal(second.code, 0, second.stderr);
+    assert.equal(JSON.parse(second.stdout).statement.approverId, 'dave');
     assert.equal((await client.waitForRequest(id)).state, 'confirmed');
     // Approving again: the request no longer waits for approvals.
     const late = await cli(['approve', id, '--key', keyFile('erin')]);
     assert.equal(late.code, 1);
-    assert.match(late.err, /NOT_PENDING/);
+    assert.match(late.stderr, /NOT_PENDING/);
 
     const policyFile = join(dir, 'policy-v3.json');
     writeFileSync(policyFile, JSON.stringify(testPolicy({ version: 3 })));
@@ -324,12 +305,12 @@ describe('coordinator wiring: intent, policy, approvals, audit (fake nodes, real
       '--admin-key',
       keyFile('grace'),
     ]);
-    assert.match(activated.out, /policy version 3 active/, activated.err);
+    assert.match(activated.stdout, /policy version 3 active/, activated.stderr);
     // The fake nodes have no governance endpoint: each is reported as refusing (exit 1).
     assert.equal(activated.code, 1);
     const weak = await cli(['policy-activate', policyFile, '--admin-key', keyFile('frank')]);
     assert.equal(weak.code, 1);
-    assert.match(weak.err, /BASE_MISMATCH|INSUFFICIENT_SIGNATURES/);
+    assert.match(weak.stderr, /BASE_MISMATCH|INSUFFICIENT_SIGNATURES/);
   });
 
   it('the audit export of the run verifies offline, every checkpoint carries every node cosignature, decisions replay', async () => {

@@ -22,12 +22,11 @@ import {
 import type { SignedRequest } from '@cairn/node';
 import { encodeFunctionData, erc20Abi, maxUint256 } from 'viem';
 import { signedTransfer } from '../request-signing.ts';
-import { cairn, createFundedVault, logLines, startTestCluster } from '../e2e-harness.ts';
+import { cairn, createFundedVault, logLines, settled, startTestCluster } from '../e2e-harness.ts';
 import { APPROVAL_FORMAT, signApprovalEd25519 } from '@cairn/policy';
 import { deployScenario } from './scenario.ts';
 
 const bob = '0x3C44CdDdB6a900fa2b585dd299e03d12FA4293BC';
-const settled = (r: RequestView) => r.terminal || r.state === 'pending_approval';
 
 describe('end to end: intent, policy, approvals and audit across real processes', () => {
   let dir: string;

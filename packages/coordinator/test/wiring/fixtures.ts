@@ -1,9 +1,8 @@
 // Shared builders of the wiring tests: deterministic user keys, a small organisation and a
 // governed state whose policy blocks high risk, allows small native transfers, and sends larger
 // transfers, contract calls and token approvals for approval by two of the finance group.
-import { randomBytes, randomUUID } from 'node:crypto';
 import type { EvmTransaction } from '@cairn/chains';
-import { publicKeyOf as nodePublicKeyOf, type SignedRequest, signSignRequest } from '@cairn/node';
+import { publicKeyOf as nodePublicKeyOf, type SignedRequest } from '@cairn/node';
 import {
   type AdminSignature,
   type ApprovalStatement,
@@ -23,6 +22,7 @@ import {
 import { ed25519 } from '@noble/curves/ed25519.js';
 import { sha256 } from '@noble/hashes/sha2.js';
 import { bytesToHex, utf8ToBytes } from '@noble/hashes/utils.js';
+import { signedTransfer } from '../request-signing.ts';
 
 export function secretKeyOf(name: string): Uint8Array {
   return sha256(utf8ToBytes(`cairn-wiring-test-key:${name}`));
@@ -139,28 +139,14 @@ export function approval(
   return signApprovalEd25519(statement, secretKeyOf(approver));
 }
 
+/** A transfer request signed by the wiring tests' initiator, unless `key` says otherwise. */
 export function signedTx(p: {
   vaultId: string;
   transaction: EvmTransaction;
   createdAt?: number;
   key?: Uint8Array;
 }): SignedRequest {
-  const now = p.createdAt ?? Math.floor(Date.now() / 1000);
-  return signSignRequest(
-    {
-      requestId: randomUUID(),
-      vaultId: p.vaultId,
-      idempotencyKey: randomUUID(),
-      kind: 'evm.transaction',
-      chainId: p.transaction.chainId,
-      derivationPath: [],
-      transaction: p.transaction,
-      nonce: `0x${randomBytes(16).toString('hex')}`,
-      createdAt: now,
-      expiresAt: now + 300,
-    },
-    p.key ?? initiatorSecret,
-  );
+  return signedTransfer({ ...p, key: p.key ?? initiatorSecret });
 }
 
 export function tx(over: Partial<EvmTransaction> = {}): EvmTransaction {

@@ -14,6 +14,22 @@ export type AdminSignature = z.infer<typeof adminSignatureSchema>;
 
 export const adminSignaturesSchema = z.array(adminSignatureSchema).max(64);
 
+/**
+ * An admin-signed statement: its `signatures` beside the fields of the body the admins signed,
+ * which must parse with `bodySchema` (its issues are reported as they are).
+ */
+export function adminSignedSchema<Body extends object>(bodySchema: z.ZodType<Body>) {
+  return z.looseObject({ signatures: adminSignaturesSchema }).transform((raw, ctx) => {
+    const { signatures, ...body } = raw;
+    const parsed = bodySchema.safeParse(body);
+    if (!parsed.success) {
+      for (const issue of parsed.error.issues) ctx.addIssue({ ...issue, code: 'custom' });
+      return z.NEVER;
+    }
+    return { ...parsed.data, signatures };
+  });
+}
+
 /** The admin trust anchor from a node's configuration. */
 export interface AdminTrust {
   keys: readonly string[];

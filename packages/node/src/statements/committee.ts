@@ -2,7 +2,13 @@
 // identity and encryption keys, and addresses. Signed by an admin quorum; a node refuses an
 // unsigned or insufficiently signed one and refuses every job until it has a valid committee.
 import { z } from 'zod';
-import { type AdminTrust, adminSign, adminSignaturesSchema, verifyAdminQuorum } from './admin-quorum.ts';
+import {
+  type AdminTrust,
+  adminSign,
+  type adminSignaturesSchema,
+  adminSignedSchema,
+  verifyAdminQuorum,
+} from './admin-quorum.ts';
 import { ed25519PublicKey, identifier, partyIdSchema, x25519PublicKey } from './encoding.ts';
 import { parseWith } from './sign-request.ts';
 
@@ -37,15 +43,7 @@ export const committeeBodySchema = z
   });
 export type CommitteeBody = z.infer<typeof committeeBodySchema>;
 
-export const committeeSchema = z.looseObject({ signatures: adminSignaturesSchema }).transform((raw, ctx) => {
-  const { signatures, ...body } = raw;
-  const parsed = committeeBodySchema.safeParse(body);
-  if (!parsed.success) {
-    for (const issue of parsed.error.issues) ctx.addIssue({ ...issue, code: 'custom' });
-    return z.NEVER;
-  }
-  return { ...parsed.data, signatures };
-});
+export const committeeSchema = adminSignedSchema(committeeBodySchema);
 export type Committee = CommitteeBody & { signatures: z.infer<typeof adminSignaturesSchema> };
 
 export function committeeBody(committee: Committee): CommitteeBody {

@@ -3,7 +3,13 @@
 // layer lands. Nodes check the admin quorum against their own configured trust anchor.
 import { SCHEME_IDS } from '@cairn/mpc';
 import { z } from 'zod';
-import { type AdminTrust, adminSign, adminSignaturesSchema, verifyAdminQuorum } from './admin-quorum.ts';
+import {
+  type AdminTrust,
+  adminSign,
+  type adminSignaturesSchema,
+  adminSignedSchema,
+  verifyAdminQuorum,
+} from './admin-quorum.ts';
 import {
   ed25519PublicKey,
   identifier,
@@ -46,15 +52,7 @@ export const keygenJobBodySchema = z
   });
 export type KeygenJobBody = z.infer<typeof keygenJobBodySchema>;
 
-export const keygenJobSchema = z.looseObject({ signatures: adminSignaturesSchema }).transform((raw, ctx) => {
-  const { signatures, ...body } = raw;
-  const parsed = keygenJobBodySchema.safeParse(body);
-  if (!parsed.success) {
-    for (const issue of parsed.error.issues) ctx.addIssue({ ...issue, code: 'custom' });
-    return z.NEVER;
-  }
-  return { ...parsed.data, signatures };
-});
+export const keygenJobSchema = adminSignedSchema(keygenJobBodySchema);
 export type KeygenJob = KeygenJobBody & { signatures: z.infer<typeof adminSignaturesSchema> };
 
 /** The signed part of a keygen job (everything but `signatures`). */

@@ -6,6 +6,7 @@ import {
   type KeygenJob,
   publicKeyOf,
   type SignJob,
+  type SignerNode,
   type SignRequestBody,
   signCommittee,
   signKeygenJob,
@@ -42,6 +43,24 @@ export function committeeOf(
     },
     admins,
   );
+}
+
+/**
+ * Signs a committee of in-process nodes (on an in-memory network, so their URL is a placeholder)
+ * with the first two admins, and installs it on every node.
+ */
+export function installInProcessCommittee(nodes: readonly SignerNode[], admins: readonly Uint8Array[]): void {
+  const committee = committeeOf(
+    nodes.map((node) => ({
+      nodeId: node.identity.nodeId,
+      partyId: node.config.partyId,
+      signingKey: node.identity.signingKey,
+      encryptionKey: node.identity.encryptionKey,
+      url: 'http://127.0.0.1:9',
+    })),
+    admins.slice(0, 2),
+  );
+  for (const node of nodes) node.installCommittee(committee);
 }
 
 export function keygenJobOf(params: {

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createLogger, parseNodeConfig, publicKeyOf, randomSigningKey, SignerNode } from '@cairn/node';
 import { InMemoryNetwork } from '@cairn/transport';
-import { committeeOf } from './fixtures.ts';
+import { installInProcessCommittee } from './fixtures.ts';
 
 export const PASSPHRASE = 'correct horse battery staple';
 
@@ -44,17 +44,7 @@ export async function startInProcessCluster(
       }),
     );
   }
-  const committee = committeeOf(
-    nodes.map((node) => ({
-      nodeId: node.identity.nodeId,
-      partyId: node.config.partyId,
-      signingKey: node.identity.signingKey,
-      encryptionKey: node.identity.encryptionKey,
-      url: 'http://127.0.0.1:9',
-    })),
-    admins.slice(0, 2),
-  );
-  for (const node of nodes) node.installCommittee(committee);
+  installInProcessCommittee(nodes, admins);
   return {
     nodes,
     admins,

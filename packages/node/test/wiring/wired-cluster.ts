@@ -16,7 +16,7 @@ import {
 } from '@cairn/node';
 import type { GovernedState } from '@cairn/policy';
 import { InMemoryNetwork } from '@cairn/transport';
-import { committeeOf, keygenJobOf } from '../helpers/fixtures.ts';
+import { installInProcessCommittee, keygenJobOf } from '../helpers/fixtures.ts';
 import { toyEcdsaScheme } from '../helpers/toy-ecdsa-scheme.ts';
 import { genesisState, signedGenesis } from './policy-fixtures.ts';
 
@@ -70,17 +70,7 @@ export async function startWiredCluster(
   };
   const nodes: SignerNode[] = [];
   for (let i = 1; i <= 3; i++) nodes.push(await start(i));
-  const committee = committeeOf(
-    nodes.map((node) => ({
-      nodeId: node.identity.nodeId,
-      partyId: node.config.partyId,
-      signingKey: node.identity.signingKey,
-      encryptionKey: node.identity.encryptionKey,
-      url: 'http://127.0.0.1:9',
-    })),
-    admins.slice(0, 2),
-  );
-  for (const node of nodes) node.installCommittee(committee);
+  installInProcessCommittee(nodes, admins);
   const job = keygenJobOf({ vaultId: 'treasury', admins: admins.slice(0, 2), initiators: [initiator] });
   const [vault] = await Promise.all(nodes.map((n) => n.keygen(job)));
   return {
