@@ -14,17 +14,15 @@ import {
   approveOperation,
   CoordinatorClient,
   type DevCluster,
-  type RequestView,
   readKeyFile,
   readUserKey,
   type VaultView,
 } from '@cairn/coordinator';
 import { signedTransfer } from '../request-signing.ts';
-import { cairn, createFundedVault, logLines, startTestCluster } from '../e2e-harness.ts';
+import { cairn, createFundedVault, logLines, settled, startTestCluster } from '../e2e-harness.ts';
 
 const bob = '0x3C44CdDdB6a900fa2b585dd299e03d12FA4293BC';
 const ONE_ETH = 10n ** 18n;
-const settled = (r: RequestView) => r.terminal || r.state === 'pending_approval';
 
 async function ledgerEntries(url: string): Promise<number> {
   const res = await fetch(new URL('/v1/policy', url));
@@ -134,11 +132,13 @@ describe('ledger notices: nodes that did not sign count the request too', () => 
       await new Promise((resolve) => setTimeout(resolve, 50));
     assert.equal(await ledgerEntries(n3!.url), before3 + 1, 'node 3 counts the request it did not sign');
     assert.equal(await ledgerEntries(n3!.url), await ledgerEntries(n2!.url));
-    assert.ok(
+    // The coordinator logs the delivery only after node 3 has answered: wait for that line too.
+    const delivered = () =>
       logLines(dir, 'coordinator').some(
         (l) => l.event === 'ledger_notice.delivered' && l.requestId === first,
-      ),
-    );
+      );
+    for (let i = 0; i < 100 && !delivered(); i++) await new Promise((resolve) => setTimeout(resolve, 50));
+    assert.ok(delivered(), 'the coordinator logs the delivered notice');
 
     // Node 1 goes away: the next request must be signed by nodes 2 and 3.
     await n1!.child.stop();
